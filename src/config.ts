@@ -1,0 +1,107 @@
+/**
+ * Configuration, read once from the environment (and .env) and validated. A bad value stops the
+ * service at start with a message naming the variable and how to fix it (STYLE.md §7).
+ */
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const bool = (def: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], { message: "应为 true 或 false" })
+    .default(def ? "true" : "false")
+    .transform((v) => ["true", "1", "yes", "on"].includes(v));
+
+const dateList = z
+  .string()
+  .default("")
+  .transform((s) => s.split(/[\s,，]+/).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 YYYY-MM-DD")));
+
+const workHours = z
+  .string()
+  .default("08:30-12:00,14:00-18:00")
+  .transform((s) => s.split(/[\s,，]+/).filter(Boolean))
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, "每段应写成 HH:MM-HH:MM")
+        .transform((p) => {
+          const [start = "", end = ""] = p.split("-");
+          return { start, end };
+        }),
+    ),
+  );
+
+const schema = z.object({
+  DATA_DIR: z.string().default("./data"),
+  DATABASE_FILE: z.string().optional(),
+  HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  CASE_PREFIX: z.string().regex(/^[A-Z]{1,8}$/, "应为 1–8 个大写字母，如 ZM").default("ZM"),
+  TIME_ZONE: z.string().default("Asia/Shanghai"),
+  WORK_HOURS: workHours,
+  HOLIDAYS_OVERRIDE: dateList,
+  WORKDAYS_OVERRIDE: dateList,
+  BOT_NAME: z.string().min(1).default("路长通"),
+  MAX_TEXT_LENGTH: z.coerce.number().int().min(50).max(100_000).default(2000),
+  REQUIRE_AFTER_PHOTO: bool(true),
+  SIMULATOR: bool(true),
+  LOAD_DEMO_ROSTER: bool(true),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.input<typeof schema>;
+
+export interface Config {
+  dataDir: string;
+  databaseFile: string;
+  mediaDir: string;
+  host: string;
+  port: number;
+  casePrefix: string;
+  timeZone: string;
+  workHours: { start: string; end: string }[];
+  holidaysOverride: string[];
+  workdaysOverride: string[];
+  botName: string;
+  maxTextLength: number;
+  requireAfterPhoto: boolean;
+  simulator: boolean;
+  loadDemoRoster: boolean;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  readonly code = "CONFIG_INVALID";
+}
+
+/** Validates the environment into a Config; throws ConfigError listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(`配置有误（请修改 .env 或环境变量，说明见 .env.example）：\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  return {
+    dataDir,
+    databaseFile: resolve(e.DATABASE_FILE ?? `${dataDir}/luzhang.db`),
+    mediaDir: resolve(dataDir, "media"),
+    host: e.HOST,
+    port: e.PORT,
+    casePrefix: e.CASE_PREFIX,
+    timeZone: e.TIME_ZONE,
+    workHours: e.WORK_HOURS,
+    holidaysOverride: e.HOLIDAYS_OVERRIDE,
+    workdaysOverride: e.WORKDAYS_OVERRIDE,
+    botName: e.BOT_NAME,
+    maxTextLength: e.MAX_TEXT_LENGTH,
+    requireAfterPhoto: e.REQUIRE_AFTER_PHOTO,
+    simulator: e.SIMULATOR,
+    loadDemoRoster: e.LOAD_DEMO_ROSTER,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * The conversation core: one stored inbound message in, commands applied and replies queued out.
+ * Extraction (possibly a slow LLM call) runs before the transaction; everything written for one
+ * message lands in one transaction, so a crash leaves either all of it or none.
+ */
+import type { Person } from "../core/types.ts";
+import type { ExtractionResult } from "../core/ports.ts";
+import { applyCommand, handleCaseCommand } from "./case-commands.ts";
+import { parseCommand, type ParsedMessage } from "./command-parser.ts";
+import type { ConversationStore } from "./conversation-store.ts";
+import { handleMyTasks, handleQuery } from "./query-flow.ts";
+import { handleReport } from "./report-flow.ts";
+import { T } from "./texts.ts";
+import { type ConversationDeps, type Outcome, type StoredInbound, Turn } from "./turn.ts";
+
+/** Runs the work for one message in one transaction (and records its outcome there). */
+export type OutcomeTransaction = (work: (store: ConversationStore) => Promise<Outcome>) => Promise<Outcome>;
+
+export class ConversationService {
+  constructor(private readonly deps: ConversationDeps) {}
+
+  /** Who the sender is in the roster: platform id first, then an unambiguous name. */
+  identify(msg: StoredInbound): Person | null {
+    const roster = this.deps.roster();
+    const s = msg.sender;
+    if (s.larkOpenId) return roster.personByLark(s.larkOpenId) ?? null;
+    if (s.wechatId) {
+      const p = roster.personByWechat(s.wechatId);
+      if (p) return p;
+    }
+    if (s.key.startsWith("sim:")) {
+      const p = roster.people.get(s.key.slice(4));
+      if (p) return p;
+    }
+    return s.name ? (roster.personByName(s.name) ?? null) : null;
+  }
+
+  /**
+   * Handles one message. `runInTransaction` is per message so the caller can mark its inbox row in
+   * the same transaction. Never throws for bad input: the sender always gets an answer.
+   */
+  async handle(msg: StoredInbound, runInTransaction: OutcomeTransaction): Promise<Outcome> {
+    const { config } = this.deps;
+    const person = this.identify(msg);
+    const text = msg.text ?? "";
+    const parsed = parseCommand(text.length > config.maxTextLength ? "" : text, config.botNames);
+    const addressed = msg.mentionsBot || Boolean(msg.replyTo);
+    let extraction: ExtractionResult | null = null;
+    if (addressed && parsed.command.type === "report" && text.trim() && text.length <= config.maxTextLength) {
+      extraction = await this.deps.extractor.extract({ text: parsed.body, imageCount: msg.imageHashes.length });
+    }
+    return runInTransaction(async (store) => {
+      const turn = new Turn(msg, person, store, this.deps);
+      return this.route(turn, parsed, extraction, addressed);
+    });
+  }
+
+  private async route(turn: Turn, parsed: ParsedMessage, extraction: ExtractionResult | null, addressed: boolean): Promise<Outcome> {
+    const { msg, store, deps } = turn;
+    const text = msg.text ?? "";
+    if (!addressed) {
+      // Photos without an @ (WeChat sends them alone): keep them for the caption, or attach them
+      // to the sender's fix that is waiting for a photo, or to the report they just made.
+      if (msg.imageHashes.length === 0) return { status: "dropped", note: "not addressed to the bot" };
+      return this.pairPhoto(turn);
+    }
+    if (msg.invalidImages > 0 && msg.imageHashes.length === 0) {
+      await turn.reply(T.badImage, { kind: "error" });
+      return { status: "processed", note: "invalid image" };
+    }
+    if (text.length > deps.config.maxTextLength) {
+      await turn.reply(T.tooLong(deps.config.maxTextLength), { kind: "error" });
+      return { status: "processed", note: "text too long" };
+    }
+    if (!text.trim() || !parsed.body.trim()) {
+      if (msg.imageHashes.length > 0) {
+        const paired = await this.pairPhoto(turn);
+        if (paired.status === "processed") return paired;
+        await turn.reply(T.photoWaiting, { kind: "question" });
+        return { status: "processed", note: "photo waiting for caption" };
+      }
+      await turn.reply(T.empty, { kind: "error" });
+      return { status: "processed", note: "empty message" };
+    }
+    const cmd = parsed.command;
+    switch (cmd.type) {
+      case "help":
+        await turn.reply(T.help, { kind: "help" });
+        return { status: "processed", note: "help" };
+      case "my_tasks":
+        return handleMyTasks(turn);
+      case "query":
+        return handleQuery(turn, cmd.caseNumber);
+      case "report":
+        if (!extraction) {
+          await turn.reply(T.unknown, { kind: "unknown" });
+          return { status: "processed", note: "unknown" };
+        }
+        return handleReport(turn, extraction);
+      default:
+        return handleCaseCommand(turn, parsed, cmd);
+    }
+  }
+
+  /** A lone photo: completes a fix waiting for its photo, joins a report made just before, or waits. */
+  private async pairPhoto(turn: Turn): Promise<Outcome> {
+    const { msg, store, deps } = turn;
+    const since = new Date(turn.now.getTime() - deps.config.pairingWindowMs);
+    const actorKey = turn.person?.id ?? msg.sender.key;
+    const waitingFix = await store.lastEventBy(actorKey, "fix_photo_requested", since);
+    if (waitingFix) {
+      const c = await store.caseById(waitingFix.caseId);
+      if (c && (c.state === "dispatched" || c.state === "in_progress" || c.state === "backlogged")) {
+        return applyCommand(turn, c, { type: "fix" }, msg.imageHashes);
+      }
+    }
+    const recent = (await store.openCasesReportedBy(msg.sender.key, msg.chatId)).find((c) => c.createdAt >= since);
+    if (recent) {
+      await store.attachMedia(recent.id, msg.imageHashes, "before", turn.now);
+      await turn.event(recent, "photo_added", { role: "reporter", data: { photos: msg.imageHashes } });
+      return { status: "processed", note: `photo joined ${recent.number}` };
+    }
+    await store.addPendingPhotos({ chatId: msg.chatId, senderKey: msg.sender.key, hashes: msg.imageHashes, messageId: msg.messageId, at: turn.now });
+    return { status: "dropped", note: "photo kept for its caption" };
+  }
+}

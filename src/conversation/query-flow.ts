@@ -1,0 +1,48 @@
+/** 查询 / 我的任务 / 帮助. */
+import { OPEN_STATES } from "../core/types.ts";
+import { lightFor, LIGHT_LABELS } from "../core/light.ts";
+import type { CaseRecord } from "./conversation-store.ts";
+import { statusLines } from "./case-view.ts";
+import { T } from "./texts.ts";
+import type { Outcome, Turn } from "./turn.ts";
+
+const MAX_TASKS_LISTED = 10;
+
+export async function handleQuery(turn: Turn, caseNumber: string | null): Promise<Outcome> {
+  let c: CaseRecord | null = null;
+  if (caseNumber) c = await turn.store.caseByNumber(caseNumber);
+  else if (turn.msg.replyTo) c = await turn.store.caseForMessage(turn.msg.replyTo);
+  if (!c) {
+    await turn.reply(caseNumber ? T.unknownCase(caseNumber) : "请写明要查询的案件编号，例如：查询 ZM20261126-001", { kind: "query" });
+    return { status: "processed", note: "query without case" };
+  }
+  await turn.reply(statusLines(turn, c), { caseId: c.id, caseNumber: c.number, kind: "query" });
+  return { status: "processed", note: `query ${c.number}` };
+}
+
+export async function handleMyTasks(turn: Turn): Promise<Outcome> {
+  const mine = turn.person ? await turn.store.openCasesHandledBy(turn.person.id) : [];
+  const reported = await turn.store.openCasesReportedBy(turn.msg.sender.key, turn.msg.chatId);
+  const cases = mine.length > 0 ? mine : reported;
+  if (cases.length === 0) {
+    await turn.reply(T.noTasks, { kind: "tasks" });
+    return { status: "processed", note: "no tasks" };
+  }
+  const lines = cases.slice(0, MAX_TASKS_LISTED).map((c) => {
+    const light = c.deadline && c.timeLimit && OPEN_STATES.includes(c.state)
+      ? LIGHT_LABELS[lightFor(fractionOf(turn, c))]
+      : "";
+    return `· ${c.number} ${c.summary} ${light}`.trim();
+  });
+  const more = cases.length > MAX_TASKS_LISTED ? `\n……另有 ${cases.length - MAX_TASKS_LISTED} 件` : "";
+  const title = mine.length > 0 ? `您有 ${cases.length} 件待办案件：` : `您上报的 ${cases.length} 件案件正在处理：`;
+  await turn.reply(`${title}\n${lines.join("\n")}${more}`, { kind: "tasks" });
+  return { status: "processed", note: `tasks ${cases.length}` };
+}
+
+function fractionOf(turn: Turn, c: CaseRecord): number {
+  if (!c.deadline || !c.timeLimit) return 0;
+  const total = c.deadline.getTime() - c.startedAt.getTime();
+  if (total <= 0) return 1;
+  return (turn.now.getTime() - c.startedAt.getTime()) / total;
+}
