@@ -1,10 +1,10 @@
-/** Maps Case rows (JSON columns as text) to the conversation's CaseRecord and back. */
+/** Maps Case rows (JSON columns as text, dates as ISO text) to the conversation's CaseRecord and back. */
 import type { CasePatch, CaseRecord, PendingExtension } from "../conversation/conversation-store.ts";
 import type { CaseState, TimeLimit } from "../core/types.ts";
-import type { Case as CaseRow } from "./generated/client.ts";
+import { fromDbDate, fromDbDateOrNull, toDbDate } from "./sql.ts";
 
-function parseJson<T>(text: string | null, fallback: T): T {
-  if (!text) return fallback;
+function parseJson<T>(text: unknown, fallback: T): T {
+  if (typeof text !== "string" || !text) return fallback;
   try {
     return JSON.parse(text) as T;
   } catch {
@@ -12,52 +12,58 @@ function parseJson<T>(text: string | null, fallback: T): T {
   }
 }
 
+/** A raw "Case" row as SQLite returns it. */
+export type CaseRow = Record<string, string | number | null>;
+
 export function toCaseRecord(row: CaseRow): CaseRecord {
   const limit = parseJson<Partial<TimeLimit>>(row.timeLimit, {});
+  const str = (k: string) => (row[k] === null || row[k] === undefined ? null : String(row[k]));
   return {
-    id: row.id,
-    number: row.number,
+    id: Number(row.id),
+    number: String(row.number),
     state: row.state as CaseState,
-    categoryCode: row.categoryCode,
-    summary: row.summary,
-    locationText: row.locationText,
-    segmentId: row.segmentId,
-    departmentCode: row.departmentCode,
-    chatId: row.chatId,
-    channel: row.channel,
-    reporterKey: row.reporterKey,
-    reporterName: row.reporterName,
-    reporterId: row.reporterId,
-    handlerId: row.handlerId,
+    categoryCode: str("categoryCode"),
+    summary: String(row.summary ?? ""),
+    locationText: String(row.locationText ?? ""),
+    segmentId: str("segmentId"),
+    departmentCode: str("departmentCode"),
+    chatId: String(row.chatId),
+    channel: String(row.channel),
+    reporterKey: String(row.reporterKey),
+    reporterName: String(row.reporterName ?? ""),
+    reporterId: str("reporterId"),
+    handlerId: str("handlerId"),
     coHandlers: parseJson<string[]>(row.coHandlers, []),
     whistled: parseJson<string[]>(row.whistled, []),
-    urgent: row.urgent,
+    urgent: Boolean(row.urgent),
     timeLimit: limit.value && limit.unit ? { value: limit.value, unit: limit.unit } : null,
-    startedAt: row.startedAt,
-    deadline: row.deadline,
-    acknowledgedAt: row.acknowledgedAt,
-    fixedAt: row.fixedAt,
-    closedAt: row.closedAt,
-    reworkCount: row.reworkCount,
-    extensionCount: row.extensionCount,
+    startedAt: fromDbDate(row.startedAt),
+    deadline: fromDbDateOrNull(row.deadline),
+    acknowledgedAt: fromDbDateOrNull(row.acknowledgedAt),
+    fixedAt: fromDbDateOrNull(row.fixedAt),
+    closedAt: fromDbDateOrNull(row.closedAt),
+    reworkCount: Number(row.reworkCount ?? 0),
+    extensionCount: Number(row.extensionCount ?? 0),
     pendingExtension: parseJson<PendingExtension | null>(row.pendingExtension, null),
-    duplicateOfId: row.duplicateOfId,
-    extractor: row.extractor,
-    extractorReason: row.extractorReason,
-    sourceMessageId: row.sourceMessageId,
-    createdAt: row.createdAt,
+    duplicateOfId: row.duplicateOfId === null ? null : Number(row.duplicateOfId),
+    extractor: String(row.extractor ?? ""),
+    extractorReason: String(row.extractorReason ?? ""),
+    sourceMessageId: String(row.sourceMessageId),
+    createdAt: fromDbDate(row.createdAt),
   };
 }
 
-/** Converts a patch to column values, serializing the JSON columns. */
-export function toCaseColumns(patch: CasePatch): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+/** Column values for a patch or a new case: JSON columns serialized, dates as ISO text, booleans 0/1. */
+export function toCaseColumns(patch: CasePatch): Record<string, string | number | null> {
+  const out: Record<string, string | number | null> = {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) continue;
     if (k === "coHandlers" || k === "whistled") out[k] = JSON.stringify(v);
     else if (k === "timeLimit") out[k] = JSON.stringify(v ?? {});
     else if (k === "pendingExtension") out[k] = v === null ? null : JSON.stringify(v);
-    else out[k] = v;
+    else if (v instanceof Date) out[k] = toDbDate(v);
+    else if (typeof v === "boolean") out[k] = v ? 1 : 0;
+    else out[k] = v as string | number | null;
   }
   return out;
 }

@@ -15,7 +15,9 @@ const ACCEPTED = new Map([
 /** 20 MB: larger than any phone photo a chat platform forwards. */
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 
-export type SavedMedia = { ok: true; hash: string; mime: string; size: number; path: string } | { ok: false; reason: string };
+export type SavedMedia =
+  | { ok: true; hash: string; mime: string; size: number; path: string }
+  | { ok: false; reason: string };
 
 export class MediaStore {
   constructor(private readonly root: string) {}

@@ -37,7 +37,9 @@ export async function loadRosterIndex(prisma: PrismaClient): Promise<RosterIndex
       direction: r.direction,
       crossingsOrder: r.crossingsOrder,
       level1ChiefId: r.level1ChiefId,
-      crossings: crossings.filter((c) => c.roadName === r.name).map((c) => ({ name: c.name, lat: c.lat, lng: c.lng })),
+      crossings: crossings
+        .filter((c) => c.roadName === r.name)
+        .map((c) => ({ name: c.name, lat: c.lat, lng: c.lng })),
     })),
     segments: segments.map((s) => ({
       id: s.id,
@@ -48,7 +50,17 @@ export async function loadRosterIndex(prisma: PrismaClient): Promise<RosterIndex
       level3ChiefId: s.level3ChiefId,
       level2ChiefId: s.level2ChiefId,
     })),
-    landmarks: landmarks.map((l) => ({ name: l.name, aliases: list(l.aliases), roadName: l.roadName, segmentId: l.segmentId })),
-    departments: departments.map((d) => ({ code: d.code, name: d.name, handles: list(d.handles), contactIds: list(d.contacts) })),
+    landmarks: landmarks.map((l) => ({
+      name: l.name,
+      aliases: list(l.aliases),
+      roadName: l.roadName,
+      segmentId: l.segmentId,
+    })),
+    departments: departments.map((d) => ({
+      code: d.code,
+      name: d.name,
+      handles: list(d.handles),
+      contactIds: list(d.contacts),
+    })),
   });
 }

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Case_sourceMessageId_idx" ON "Case"("sourceMessageId");

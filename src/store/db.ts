@@ -1,0 +1,120 @@
+// Opens the SQLite database through Prisma's better-sqlite3 driver adapter (no native query engine).
+// Run migrateDatabase (./migrate.ts) first: this module assumes the tables exist.
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import type { SqlDriverAdapter, SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import type BetterSqlite3 from "better-sqlite3";
+import { PrismaClient } from "./generated/client.ts";
+import { TxGate } from "./tx-gate.ts";
+
+/**
+ * WAL lets the web UI read while a worker writes; NORMAL sync is safe with WAL and much faster;
+ * busy_timeout makes a second writer wait instead of failing with SQLITE_BUSY; SQLite leaves
+ * foreign keys off unless asked on every connection.
+ */
+const PRAGMAS = [
+  "PRAGMA journal_mode = WAL;",
+  "PRAGMA synchronous = NORMAL;",
+  "PRAGMA busy_timeout = 5000;",
+  "PRAGMA foreign_keys = ON;",
+].join("\n");
+
+export interface Database {
+  prisma: PrismaClient;
+  /** The better-sqlite3 connection Prisma's adapter uses (connects first if needed). */
+  sqlite(): Promise<BetterSqlite3.Database>;
+  /**
+   * Runs `work` in one SQLite transaction on that connection (BEGIN IMMEDIATE … COMMIT, or
+   * ROLLBACK if it throws), taking the same gate as Prisma's interactive transactions.
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * The pragmas are applied inside the adapter factory's `connect`, not through `$executeRaw` after
+ * construction: they are per-connection settings, and this way a reconnect (after `$disconnect`)
+ * gets them too, before the first query runs.
+ */
+function withPragmas(
+  inner: PrismaBetterSqlite3,
+  gate: TxGate,
+  onConnect: (client: BetterSqlite3.Database) => void,
+): SqlDriverAdapterFactory {
+  return {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    async connect(): Promise<SqlDriverAdapter> {
+      const adapter = await inner.connect();
+      try {
+        await adapter.executeScript(PRAGMAS);
+        // The adapter keeps its better-sqlite3 connection in `client`; the hot path shares it so
+        // there is one writer connection and Prisma's transaction mutex covers both.
+        const client = (adapter as unknown as { client?: BetterSqlite3.Database }).client;
+        if (!client)
+          throw new Error("better-sqlite3 adapter without a client: check @prisma/adapter-better-sqlite3");
+        onConnect(client);
+        gateTransactions(adapter, gate);
+      } catch (error) {
+        await adapter.dispose();
+        throw error;
+      }
+      return adapter;
+    },
+  };
+}
+
+/** Makes Prisma's interactive transactions wait for (and hold) the shared gate. */
+function gateTransactions(adapter: SqlDriverAdapter, gate: TxGate) {
+  const start = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => {
+    const open = await gate.acquire();
+    try {
+      const tx = await start(isolationLevel);
+      const commit = tx.commit.bind(tx);
+      const rollback = tx.rollback.bind(tx);
+      tx.commit = () => commit().finally(open);
+      tx.rollback = () => rollback().finally(open);
+      return tx;
+    } catch (error) {
+      open();
+      throw error;
+    }
+  };
+}
+
+/** Opens `dbFile` (a path, not a URL) with the service's SQLite settings. */
+export function openDatabase(options: { dbFile: string }): Database {
+  let client: BetterSqlite3.Database | null = null;
+  const gate = new TxGate();
+  const adapter = withPragmas(new PrismaBetterSqlite3({ url: `file:${options.dbFile}` }), gate, (c) => {
+    client = c;
+  });
+  const prisma = new PrismaClient({ adapter });
+  const sqlite = async (): Promise<BetterSqlite3.Database> => {
+    if (!client?.open) await prisma.$connect();
+    if (!client) throw new Error("database connection not available");
+    return client;
+  };
+  return {
+    prisma,
+    sqlite,
+    async transaction<T>(work: () => Promise<T>): Promise<T> {
+      const db = await sqlite();
+      const open = await gate.acquire();
+      try {
+        db.exec("BEGIN IMMEDIATE");
+        try {
+          const result = await work();
+          db.exec("COMMIT");
+          return result;
+        } catch (error) {
+          if (db.inTransaction) db.exec("ROLLBACK");
+          throw error;
+        }
+      } finally {
+        open();
+      }
+    },
+    close: () => prisma.$disconnect(),
+  };
+}

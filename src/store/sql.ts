@@ -1,0 +1,52 @@
+/**
+ * Direct SQL on the very better-sqlite3 connection Prisma's adapter uses. The message hot path
+ * (inbox, cases, outbox) runs here: Prisma's per-query overhead (~150–300 µs measured by
+ * `npm run bench`) is 30–60× the statement itself. Prisma stays the schema owner, the migration
+ * path and the API for everything else.
+ */
+import type BetterSqlite3 from "better-sqlite3";
+
+type Param = string | number | bigint | null | Buffer;
+
+/** Prisma stores DateTime in SQLite as ISO-8601 text with an explicit offset. */
+export function toDbDate(d: Date): string {
+  return d.toISOString().replace("Z", "+00:00");
+}
+
+export function fromDbDate(v: unknown): Date {
+  return new Date(String(v));
+}
+
+export function fromDbDateOrNull(v: unknown): Date | null {
+  return v === null || v === undefined ? null : new Date(String(v));
+}
+
+/** Prepared statements cached per SQL text, with plain numbers (the adapter turns BigInt on). */
+export class Sql {
+  private readonly cache = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(readonly db: BetterSqlite3.Database) {}
+
+  private stmt(sql: string): BetterSqlite3.Statement {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      if (s.reader) s.safeIntegers(false);
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+
+  get<T>(sql: string, ...params: Param[]): T | undefined {
+    return this.stmt(sql).get(...params) as T | undefined;
+  }
+
+  all<T>(sql: string, ...params: Param[]): T[] {
+    return this.stmt(sql).all(...params) as T[];
+  }
+
+  run(sql: string, ...params: Param[]): { changes: number; lastInsertRowid: number } {
+    const r = this.stmt(sql).run(...params);
+    return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
+  }
+}
