@@ -4,6 +4,20 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
+import { checkLarkEnv, type LarkConfig, larkEnvShape, toLarkConfig } from "../bots/lark/lark-config.ts";
+import {
+  checkWechatEnv,
+  toWechatConfig,
+  type WechatConfig,
+  wechatEnvShape,
+} from "../bots/wechat/wechat-config.ts";
+import { checkLlmEnv, llmEnvShape, toLlmConfig } from "./extraction/llm-config.ts";
+import type { LlmSettings } from "./extraction/llm-extractor.ts";
+import { type ScheduleConfig, scheduleEnvShape, toScheduleConfig } from "./schedule/schedule-config.ts";
+import { type ConsoleConfig, consoleEnvShape, toConsoleConfig } from "./web/console/console-config.ts";
+
+export type { LarkConfig } from "../bots/lark/lark-config.ts";
+export type { WechatConfig, WechatRoomRole } from "../bots/wechat/wechat-config.ts";
 
 const bool = (def: boolean) =>
   z
@@ -33,23 +47,42 @@ const workHours = z
     ),
   );
 
-const schema = z.object({
-  DATA_DIR: z.string().default("./data"),
-  DATABASE_FILE: z.string().optional(),
-  HOST: z.string().default("127.0.0.1"),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  CASE_PREFIX: z.string().regex(/^[A-Z]{1,8}$/, "应为 1–8 个大写字母，如 ZM").default("ZM"),
-  TIME_ZONE: z.string().default("Asia/Shanghai"),
-  WORK_HOURS: workHours,
-  HOLIDAYS_OVERRIDE: dateList,
-  WORKDAYS_OVERRIDE: dateList,
-  BOT_NAME: z.string().min(1).default("路长通"),
-  MAX_TEXT_LENGTH: z.coerce.number().int().min(50).max(100_000).default(2000),
-  REQUIRE_AFTER_PHOTO: bool(true),
-  SIMULATOR: bool(true),
-  LOAD_DEMO_ROSTER: bool(true),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-});
+const schema = z
+  .object({
+    DATA_DIR: z.string().default("./data"),
+    DATABASE_FILE: z.string().optional(),
+    HOST: z.string().default("127.0.0.1"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    CASE_PREFIX: z
+      .string()
+      .regex(/^[A-Z]{1,8}$/, "应为 1–8 个大写字母，如 ZM")
+      .default("ZM"),
+    TIME_ZONE: z.string().default("Asia/Shanghai"),
+    WORK_HOURS: workHours,
+    HOLIDAYS_OVERRIDE: dateList,
+    WORKDAYS_OVERRIDE: dateList,
+    BOT_NAME: z.string().min(1).default("路长通"),
+    MAX_TEXT_LENGTH: z.coerce.number().int().min(50).max(100_000).default(2000),
+    REQUIRE_AFTER_PHOTO: bool(true),
+    SIMULATOR: bool(true),
+    LOAD_DEMO_ROSTER: bool(true),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    // Scheduled jobs and reports: DIGEST_TIME, QUIET_HOURS, ESCALATION_LADDER … (src/schedule/schedule-config.ts)
+    ...scheduleEnvShape,
+    // WeChat: WECHAT_PUPPET, WECHAT_ROOMS … (bots/wechat/wechat-config.ts, docs/wechat.md)
+    ...wechatEnvShape,
+    // Lark / Feishu: LARK_APP_ID, LARK_APP_SECRET, LARK_MODE … (bots/lark/lark-config.ts, docs/lark.md)
+    ...larkEnvShape,
+    // Web console: CONSOLE_PASSWORD, SESSION_SECRET … (src/web/console/console-config.ts, docs/console.md)
+    ...consoleEnvShape,
+    // LLM extraction: LLM_BASE_URL, LLM_MODEL … (src/extraction/llm-config.ts, docs/extraction.md)
+    ...llmEnvShape,
+  })
+  .superRefine((e, ctx) => {
+    checkLarkEnv(e, ctx);
+    checkLlmEnv(e, ctx);
+    checkWechatEnv(e, ctx);
+  });
 
 export type Env = z.input<typeof schema>;
 
@@ -70,6 +103,16 @@ export interface Config {
   simulator: boolean;
   loadDemoRoster: boolean;
   logLevel: string;
+  /** WeChat through wechaty; null when WECHAT_PUPPET is not set. */
+  wechat: WechatConfig | null;
+  /** Digest, reminders, escalation and rankings (docs/schedule.md). */
+  schedule: ScheduleConfig;
+  /** Lark / Feishu bot; null when LARK_APP_ID is not set (docs/lark.md). */
+  lark: LarkConfig | null;
+  /** The 精细办 web console (docs/console.md). */
+  console: ConsoleConfig;
+  /** LLM extraction; null when LLM_BASE_URL is not set: the offline rules extractor (docs/extraction.md). */
+  llm: LlmSettings | null;
 }
 
 export class ConfigError extends Error {
@@ -103,5 +146,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     simulator: e.SIMULATOR,
     loadDemoRoster: e.LOAD_DEMO_ROSTER,
     logLevel: e.LOG_LEVEL,
+    schedule: toScheduleConfig(e),
+    wechat: toWechatConfig(e, dataDir),
+    lark: toLarkConfig(e),
+    console: toConsoleConfig(e),
+    llm: toLlmConfig(e),
   };
 }

@@ -14,13 +14,14 @@ async function main() {
     }
     throw e;
   }
-  const app = await createApp({ config });
+  const app = await createApp({ config, startScheduler: true });
   const address = await app.server.listen({ host: config.host, port: config.port });
   const roster = app.roster();
   app.log.info(
     `路长通已启动：名册 ${roster.people.size} 人、${roster.segments.size} 个路段；数据库 ${config.databaseFile}`,
   );
   if (app.simulator) app.log.info(`网页模拟群聊：${address.replace("127.0.0.1", "localhost")}/`);
+  if (app.wechat) app.log.info(`微信扫码登录与连接状态：${address.replace("127.0.0.1", "localhost")}/wechat`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

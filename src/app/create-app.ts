@@ -3,31 +3,39 @@
  * simulator channel and the HTTP server. Everything time- or IO-related is injectable for tests.
  */
 import { mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import Fastify, { type FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
+import type { LarkBot } from "../../bots/lark/lark-bot.ts";
 import { SIM_POST_BODY_LIMIT } from "../../bots/simulator/sim-post-message.ts";
-import { registerSimulatorRoutes } from "../../bots/simulator/simulator-routes.ts";
 import { SimulatorChannel } from "../../bots/simulator/simulator-channel.ts";
+import { registerSimulatorRoutes } from "../../bots/simulator/simulator-routes.ts";
+import type { WechatPuppetInstance, WechatRuntime } from "../../bots/wechat/wechat-runtime.ts";
 import type { Config } from "../config.ts";
 import { ConversationService } from "../conversation/conversation-service.ts";
 import type { Channel, Extractor } from "../core/ports.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
 import type { Clock, InboundMessage } from "../core/types.ts";
 import { createWorkCalendar } from "../core/work-calendar.ts";
-import { RulesExtractor } from "../extraction/rules-extractor.ts";
+import { createExtractor } from "../extraction/create-extractor.ts";
 import { OutboxWorker } from "../notify/outbox-worker.ts";
+import type { ReportService } from "../report/report-service.ts";
 import { applyRoster } from "../roster/roster-apply.ts";
 import { loadRosterFile } from "../roster/roster-load.ts";
+import type { Scheduler } from "../schedule/scheduler.ts";
+import { lazyReportPort, setupSchedule } from "../schedule/setup-schedule.ts";
 import { openDatabase } from "../store/db.ts";
 import type { PrismaClient } from "../store/generated/client.ts";
 import { MediaStore } from "../store/media-store.ts";
 import { migrateDatabase } from "../store/migrate.ts";
-import { PrismaSimTranscript } from "../store/prisma-sim-transcript.ts";
 import { loadRosterIndex } from "../store/roster-repo.ts";
+import { Sql } from "../store/sql.ts";
+import { SqliteSimTranscript } from "../store/sqlite-sim-transcript.ts";
+import { registerConsole } from "../web/console/console-routes.ts";
 import { registerMediaRoutes } from "../web/media-routes.ts";
+import { extractionPhotoLoader } from "./extraction-photos.ts";
 import { InboxProcessor } from "./inbox-processor.ts";
 import { loadTaxonomy, SHIPPED_DEMO_ROSTER } from "./taxonomy-load.ts";
-import { fileURLToPath } from "node:url";
 
 export interface AppOptions {
   config: Config;
@@ -39,19 +47,39 @@ export interface AppOptions {
   extractor?: Extractor;
   /** Start the outbox polling loop (default true). Tests may drive `outbox.drain()` themselves. */
   startOutbox?: boolean;
+  /**
+   * Start the cron jobs when SCHEDULER is on (default false: main.ts asks for them). Tests drive
+   * `scheduler.runDue()` with their own clock instead.
+   */
+  startScheduler?: boolean;
+  /** Called after each inbound message is processed (metrics, benchmarks). */
+  onProcessed?: (inboxId: number, outcome: { status: string; note: string }) => void;
+  /** Waits (channel pacing); injected so tests do not really wait. Default: setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
+  /** A wechaty puppet instance instead of the configured WECHAT_PUPPET (tests: wechaty-puppet-mock). */
+  wechatPuppet?: WechatPuppetInstance;
 }
 
 export interface App {
   config: Config;
   prisma: PrismaClient;
+  /** Direct SQL on Prisma's SQLite connection (hot paths only). */
+  sql: Sql;
   log: Logger;
   server: FastifyInstance;
   inbox: InboxProcessor;
   outbox: OutboxWorker;
   simulator: SimulatorChannel | null;
+  /** The WeChat bot when WECHAT_PUPPET is set. */
+  wechat: WechatRuntime | null;
+  /** The Lark (Feishu) bot when LARK_APP_ID is set. */
+  lark: LarkBot | null;
+  /** Digest, reminders, escalation and rankings (src/schedule); started by `startScheduler`. */
+  scheduler: Scheduler;
+  reports: ReportService;
   roster(): RosterIndex;
   reloadRoster(): Promise<void>;
-  ingest(msg: InboundMessage): Promise<{ duplicate: boolean }>;
+  ingest(msg: InboundMessage): Promise<{ duplicate: boolean; inboxId?: number; dropped?: string }>;
   /** Resolves when every queued inbound message is processed and nothing due is left unsent. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -62,26 +90,37 @@ const systemClock: Clock = { now: () => new Date() };
 export async function createApp(options: AppOptions): Promise<App> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
-  const log = options.log ?? pino({ level: config.logLevel, redact: ["*.appSecret", "*.apiKey", "*.password", "*.token"] });
+  const log =
+    options.log ??
+    pino({ level: config.logLevel, redact: ["*.appSecret", "*.apiKey", "*.password", "*.token"] });
   await mkdir(config.dataDir, { recursive: true });
   const applied = await migrateDatabase({ dbFile: config.databaseFile, log: (m) => log.info(m) });
   if (applied.length > 0) log.info({ applied }, "database migrations applied");
   const db = openDatabase({ dbFile: config.databaseFile });
   const prisma = db.prisma;
+  const sql = new Sql(await db.sqlite());
 
   const taxonomy = loadTaxonomy();
   if (config.loadDemoRoster && (await prisma.person.count()) === 0) {
-    const loaded = await loadRosterFile(fileURLToPath(SHIPPED_DEMO_ROSTER), new Set(taxonomy.items.map((i) => i.code)));
+    const loaded = await loadRosterFile(
+      fileURLToPath(SHIPPED_DEMO_ROSTER),
+      new Set(taxonomy.items.map((i) => i.code)),
+    );
     if (!loaded.ok) throw new Error(`demo roster is invalid: ${JSON.stringify(loaded.problems.slice(0, 3))}`);
     await applyRoster(prisma, loaded.roster);
     log.info("数据库为空，已载入演示路长名册（中牟县）");
   }
   let roster = await loadRosterIndex(prisma);
-  let extractor: Extractor = options.extractor ?? new RulesExtractor(roster, taxonomy);
+  // LLM first when LLM_BASE_URL is set, the offline rules extractor otherwise and as its fallback.
+  const makeExtractor = () => createExtractor({ roster, taxonomy, llm: config.llm, log });
+  let extractor: Extractor = options.extractor ?? makeExtractor();
+  if (!options.extractor)
+    log.info(config.llm ? `信息提取：LLM ${config.llm.model}，失败时用规则` : "信息提取：规则（未配置 LLM）");
   const reloadRoster = async () => {
     roster = await loadRosterIndex(prisma);
-    if (!options.extractor) extractor = new RulesExtractor(roster, taxonomy);
+    if (!options.extractor) extractor = makeExtractor();
   };
+  const extractionPhotos = extractionPhotoLoader(prisma, new MediaStore(config.mediaDir));
 
   const calendar = createWorkCalendar({
     timeZone: config.timeZone,
@@ -90,13 +129,18 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const year = Number(calendar.localDate(clock.now()).slice(0, 4));
   if (!calendar.knowsYear(year)) {
-    log.warn(`工作日历不含 ${year} 年的法定节假日数据，按周一至周五计算；请用 HOLIDAYS_OVERRIDE / WORKDAYS_OVERRIDE 补充`);
+    log.warn(
+      `工作日历不含 ${year} 年的法定节假日数据，按周一至周五计算；请用 HOLIDAYS_OVERRIDE / WORKDAYS_OVERRIDE 补充`,
+    );
   }
 
   const conversation = new ConversationService({
     roster: () => roster,
     taxonomy,
-    extractor: { extract: (input) => extractor.extract(input) },
+    extractor: {
+      extract: async (input) =>
+        extractor.extract({ ...input, images: await extractionPhotos(input.imageHashes ?? []) }),
+    },
     calendar,
     clock,
     config: {
@@ -107,29 +151,87 @@ export async function createApp(options: AppOptions): Promise<App> {
       requireAfterPhoto: config.requireAfterPhoto,
       pairingWindowMs: 2 * 60_000,
     },
+    reports: lazyReportPort(() => schedule.reports),
   });
 
   const channels = new Map<string, Channel>();
   let simulator: SimulatorChannel | null = null;
-  const transcript = new PrismaSimTranscript(prisma);
+  const transcript = new SqliteSimTranscript(sql);
   if (config.simulator) {
     simulator = new SimulatorChannel({
       transcript,
       clock,
-      onListenerError: (err, entry) => log.warn({ err, entryId: entry.id }, "simulator stream listener failed"),
+      onListenerError: (err, entry) =>
+        log.warn({ err, entryId: entry.id }, "simulator stream listener failed"),
     });
     channels.set(simulator.name, simulator);
   }
   for (const ch of options.channels ?? []) channels.set(ch.name, ch);
+  let wechat: WechatRuntime | null = null;
+  if (config.wechat) {
+    // Loaded only when configured: wechaty is heavy and stays inside bots/wechat.
+    const { createWechatRuntime } = await import("../../bots/wechat/wechat-runtime.ts");
+    wechat = await createWechatRuntime({
+      config: config.wechat,
+      botName: config.botName,
+      mediaDir: config.mediaDir,
+      prisma,
+      clock,
+      log,
+      roster: () => roster,
+      ingest: (msg) => inbox.ingest(msg),
+      pokeOutbox: () => outbox.poke(),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.wechatPuppet ? { puppet: options.wechatPuppet } : {}),
+    });
+    channels.set(wechat.channel.name, wechat.channel);
+  }
 
   const media = new MediaStore(config.mediaDir);
-  const outbox = new OutboxWorker({ prisma, channels, clock, log });
-  const inbox = new InboxProcessor({ prisma, media, conversation, clock, log, onOutbox: () => outbox.poke() });
+  const schedule = await setupSchedule({
+    prisma,
+    sql,
+    media,
+    roster: () => roster,
+    taxonomy,
+    calendar,
+    clock,
+    log,
+    timeZone: config.timeZone,
+    simulator: config.simulator,
+    settings: config.schedule,
+  });
+  const outbox = new OutboxWorker({ sql, channels, clock, log, transaction: (work) => db.transaction(work) });
+  const inbox = new InboxProcessor({
+    prisma,
+    sql,
+    transaction: (work) => db.transaction(work),
+    media,
+    conversation,
+    clock,
+    log,
+    onOutbox: () => outbox.poke(),
+    ...(options.onProcessed ? { onProcessed: options.onProcessed } : {}),
+  });
 
-  const server = Fastify({ logger: false, bodyLimit: SIM_POST_BODY_LIMIT });
+  const server = Fastify({ logger: false, bodyLimit: SIM_POST_BODY_LIMIT, forceCloseConnections: true });
   server.get("/healthz", async () => ({ ok: true }));
   registerMediaRoutes(server, { prisma, media });
   const ingest = (msg: InboundMessage) => inbox.ingest(msg);
+  // The 精细办 web console (/console): its actions enter the case engine through `ingest`.
+  await registerConsole(server, {
+    config,
+    prisma,
+    sql,
+    transaction: (work) => db.transaction(work),
+    roster: () => roster,
+    reloadRoster,
+    taxonomy,
+    calendar,
+    clock,
+    log,
+    ingest,
+  });
   if (simulator) {
     registerSimulatorRoutes(server, {
       channel: simulator,
@@ -141,18 +243,52 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
   }
 
+  if (wechat) wechat.registerRoutes(server);
+  let lark: LarkBot | null = null;
+  if (config.lark) {
+    // Loaded only when configured: the Lark SDK stays inside bots/lark.
+    const { setupLark } = await import("./lark-setup.ts");
+    lark = await setupLark({
+      config: config.lark,
+      botName: config.botName,
+      timeZone: config.timeZone,
+      sql,
+      prisma,
+      media,
+      clock,
+      calendar,
+      taxonomy,
+      roster: () => roster,
+      ingest,
+      server,
+      log,
+    });
+    channels.set(lark.channel.name, lark.channel);
+  }
+
   const resumed = await inbox.resume();
   if (resumed > 0) log.info({ resumed }, "resuming inbound messages stored before the last stop");
   if (options.startOutbox ?? true) outbox.start();
+  if (options.startScheduler && config.schedule.enabled) {
+    // Not awaited: the catch-up (a digest missed while down) runs while the service starts taking messages.
+    schedule.scheduler.start().catch((err) => log.error({ err }, "scheduler catch-up failed"));
+  }
+  await wechat?.start();
+  await lark?.start();
 
   return {
     config,
     prisma,
+    sql,
     log,
     server,
     inbox,
     outbox,
     simulator,
+    wechat,
+    lark,
+    scheduler: schedule.scheduler,
+    reports: schedule.reports,
     roster: () => roster,
     reloadRoster,
     ingest,
@@ -161,6 +297,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       await outbox.idle();
     },
     async close() {
+      await schedule.scheduler.stop();
+      await wechat?.stop();
+      await lark?.stop();
       await server.close();
       await inbox.idle();
       await outbox.stop();

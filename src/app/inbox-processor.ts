@@ -4,28 +4,32 @@
  */
 import type { Logger } from "pino";
 import type { ConversationService } from "../conversation/conversation-service.ts";
-import type { StoredInbound } from "../conversation/turn.ts";
 import { T } from "../conversation/texts.ts";
+import type { StoredInbound } from "../conversation/turn.ts";
 import type { Clock, InboundMessage } from "../core/types.ts";
 import type { PrismaClient } from "../store/generated/client.ts";
 import type { MediaStore } from "../store/media-store.ts";
-import { PrismaConversationStore } from "../store/prisma-conversation-store.ts";
+import { type Sql, toDbDate } from "../store/sql.ts";
+import { SqliteConversationStore } from "../store/sqlite-conversation-store.ts";
+import { inboundProblem } from "./inbound-guard.ts";
 
 /** Platform raw payloads larger than this are cut in the inbox (the text itself is kept whole). */
 const MAX_RAW_CHARS = 64_000;
 
 export interface InboxProcessorDeps {
   prisma: PrismaClient;
+  /** Direct SQL on Prisma's connection, for the hot path. */
+  sql: Sql;
+  /** Runs work in one transaction on that connection (Database.transaction). */
+  transaction: <T>(work: () => Promise<T>) => Promise<T>;
   media: MediaStore;
   conversation: ConversationService;
   clock: Clock;
   log: Logger;
   /** Called after a message produced outbox rows, to wake the sender. */
   onOutbox: () => void;
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
+  /** Called after each message is processed (metrics, benchmarks). */
+  onProcessed?: (inboxId: number, outcome: { status: string; note: string }) => void;
 }
 
 export class InboxProcessor {
@@ -35,27 +39,38 @@ export class InboxProcessor {
   constructor(private readonly deps: InboxProcessorDeps) {}
 
   /** Stores the message (photos first, as files), then queues it for processing. */
-  async ingest(msg: InboundMessage): Promise<{ duplicate: boolean; inboxId?: number }> {
-    const { prisma, media, clock } = this.deps;
-    const existing = await prisma.inboxMessage.findUnique({
-      where: { channel_platformMessageId: { channel: msg.channel, platformMessageId: msg.messageId } },
-      select: { id: true },
-    });
+  async ingest(msg: InboundMessage): Promise<{ duplicate: boolean; inboxId?: number; dropped?: string }> {
+    const { sql, media, clock, log } = this.deps;
+    const problem = inboundProblem(msg);
+    if (problem) {
+      log.warn({ reason: problem }, "malformed inbound message dropped");
+      return { duplicate: false, dropped: problem };
+    }
+    const findExisting = () =>
+      sql.get<{ id: number }>(
+        'SELECT id FROM "InboxMessage" WHERE channel = ? AND platformMessageId = ?',
+        msg.channel,
+        msg.messageId,
+      );
+    const existing = findExisting();
     if (existing) return { duplicate: true, inboxId: existing.id };
     const imageHashes: string[] = [];
     let invalidImages = 0;
-    for (const img of msg.images ?? []) {
-      const saved = await media.save(img.data);
+    for (const img of Array.isArray(msg.images) ? msg.images : []) {
+      const saved = img?.data instanceof Uint8Array ? await media.save(img.data) : ({ ok: false } as const);
       if (!saved.ok) {
         invalidImages += 1;
         continue;
       }
       imageHashes.push(saved.hash);
-      await prisma.media.upsert({
-        where: { hash: saved.hash },
-        create: { hash: saved.hash, mime: saved.mime, size: saved.size, path: saved.path, createdAt: clock.now() },
-        update: {},
-      });
+      sql.run(
+        'INSERT OR IGNORE INTO "Media" (hash, mime, size, path, createdAt) VALUES (?,?,?,?,?)',
+        saved.hash,
+        saved.mime,
+        saved.size,
+        saved.path,
+        toDbDate(clock.now()),
+      );
     }
     let rawText = "";
     try {
@@ -70,38 +85,34 @@ export class InboxProcessor {
       sender: msg.sender,
       text: typeof msg.text === "string" ? msg.text : "",
       mentionsBot: Boolean(msg.mentionsBot),
-      mentions: msg.mentions ?? [],
+      mentions: Array.isArray(msg.mentions) ? msg.mentions : [],
       imageHashes,
       invalidImages,
-      ...(msg.replyTo ? { replyTo: msg.replyTo } : {}),
+      ...(typeof msg.replyTo === "string" && msg.replyTo ? { replyTo: msg.replyTo } : {}),
       sentAt: msg.sentAt instanceof Date && !Number.isNaN(msg.sentAt.getTime()) ? msg.sentAt : clock.now(),
       platformRaw: rawText,
     };
-    let id: number;
-    try {
-      const row = await prisma.inboxMessage.create({
-        data: {
-          channel: msg.channel,
-          platformMessageId: msg.messageId,
-          chatId: msg.chatId,
-          senderKey: msg.sender.key,
-          raw: JSON.stringify(stored),
-          receivedAt: clock.now(),
-        },
-        select: { id: true },
-      });
-      id = row.id;
-    } catch (e) {
-      if (isUniqueViolation(e)) return { duplicate: true };
-      throw e;
-    }
+    // Saving photos awaited file IO: the same message may have been stored meanwhile.
+    const r = sql.run(
+      'INSERT OR IGNORE INTO "InboxMessage" (channel, platformMessageId, chatId, senderKey, raw, receivedAt) VALUES (?,?,?,?,?,?)',
+      msg.channel,
+      msg.messageId,
+      msg.chatId,
+      msg.sender.key,
+      JSON.stringify(stored),
+      toDbDate(clock.now()),
+    );
+    if (r.changes === 0) return { duplicate: true, inboxId: findExisting()?.id ?? -1 };
+    const id = r.lastInsertRowid;
     this.enqueue(id);
     return { duplicate: false, inboxId: id };
   }
 
   /** Queues every stored-but-unprocessed message (after a restart), oldest first. */
   async resume(): Promise<number> {
-    const rows = await this.deps.prisma.inboxMessage.findMany({ where: { status: "received" }, orderBy: { id: "asc" }, select: { id: true } });
+    const rows = this.deps.sql.all<{ id: number }>(
+      "SELECT id FROM \"InboxMessage\" WHERE status = 'received' ORDER BY id",
+    );
     for (const r of rows) this.enqueue(r.id);
     return rows.length;
   }
@@ -114,50 +125,66 @@ export class InboxProcessor {
   private enqueue(id: number) {
     this.pending += 1;
     // One at a time: SQLite has one writer, and replies keep the order messages came in.
-    this.queue = this.queue.then(() => this.process(id)).finally(() => {
-      this.pending -= 1;
-    });
+    this.queue = this.queue
+      .then(() => this.process(id))
+      .finally(() => {
+        this.pending -= 1;
+      });
   }
 
   private async process(id: number): Promise<void> {
-    const { prisma, conversation, log, clock } = this.deps;
-    const row = await prisma.inboxMessage.findUnique({ where: { id } });
-    if (!row || row.status !== "received") return;
+    const { sql, conversation, log, clock } = this.deps;
+    const row = sql.get<{ raw: string; status: string; channel: string; chatId: string }>(
+      'SELECT raw, status, channel, chatId FROM "InboxMessage" WHERE id = ?',
+      id,
+    );
+    if (row?.status !== "received") return;
     const msg = { ...(JSON.parse(row.raw) as StoredInbound), inboxId: id };
     msg.sentAt = new Date(msg.sentAt);
     try {
       const outcome = await conversation.handle(msg, (work) =>
-        prisma.$transaction(
-          async (tx) => {
-            // Re-check inside the transaction: processed once, even if queued twice.
-            const fresh = await tx.inboxMessage.findUnique({ where: { id }, select: { status: true } });
-            if (fresh?.status !== "received") return { status: "dropped", note: "already processed" };
-            const out = await work(new PrismaConversationStore(tx, clock.now()));
-            await tx.inboxMessage.update({
-              where: { id },
-              data: { status: out.status, note: out.note.slice(0, 500), processedAt: clock.now(), attempts: { increment: 1 } },
-            });
-            return out;
-          },
-          { timeout: 60_000, maxWait: 60_000 },
-        ),
+        this.deps.transaction(async () => {
+          // Re-check inside the transaction: processed once, even if queued twice.
+          const fresh = sql.get<{ status: string }>('SELECT status FROM "InboxMessage" WHERE id = ?', id);
+          if (fresh?.status !== "received") return { status: "dropped" as const, note: "already processed" };
+          const out = await work(new SqliteConversationStore(sql, clock.now()));
+          sql.run(
+            'UPDATE "InboxMessage" SET status = ?, note = ?, processedAt = ?, attempts = attempts + 1 WHERE id = ?',
+            out.status,
+            out.note.slice(0, 500),
+            toDbDate(clock.now()),
+            id,
+          );
+          return out;
+        }),
       );
-      if (outcome.status === "dropped") log.debug({ inboxId: id, reason: outcome.note }, "inbound message dropped");
+      if (outcome.status === "dropped")
+        log.info({ inboxId: id, reason: outcome.note }, "inbound message dropped");
+      this.deps.onProcessed?.(id, outcome);
     } catch (err) {
-      log.error({ err, inboxId: id, channel: row.channel, chatId: row.chatId }, "processing an inbound message failed");
+      log.error(
+        { err, inboxId: id, channel: row.channel, chatId: row.chatId },
+        "processing an inbound message failed",
+      );
       await this.fail(id, msg, err);
+      this.deps.onProcessed?.(id, { status: "failed", note: String(err) });
     }
     this.deps.onOutbox();
   }
 
   /** Marks the row failed and tells the sender, so nothing fails silently. */
   private async fail(id: number, msg: StoredInbound, err: unknown) {
-    const { prisma, clock } = this.deps;
+    const { sql, clock } = this.deps;
     const note = err instanceof Error ? err.message.slice(0, 500) : String(err).slice(0, 500);
-    await prisma.$transaction(async (tx) => {
-      await tx.inboxMessage.update({ where: { id }, data: { status: "failed", note, processedAt: clock.now(), attempts: { increment: 1 } } });
+    await this.deps.transaction(async () => {
+      sql.run(
+        "UPDATE \"InboxMessage\" SET status = 'failed', note = ?, processedAt = ?, attempts = attempts + 1 WHERE id = ?",
+        note,
+        toDbDate(clock.now()),
+        id,
+      );
       if (msg.mentionsBot) {
-        await new PrismaConversationStore(tx, clock.now()).enqueue(
+        await new SqliteConversationStore(sql, clock.now()).enqueue(
           { chatId: msg.chatId, text: T.internalError, mentions: [], kind: "error", replyTo: msg.messageId },
           { idempotencyKey: `in:${id}:error` },
         );

@@ -11,7 +11,13 @@ export type ParsedCommand =
   | { type: "acknowledge" }
   | { type: "fix" }
   | { type: "return"; reason: string }
-  | { type: "request_extension"; hours: number | null; unit: "work_day" | "hour" | null; amount: number | null; reason: string }
+  | {
+      type: "request_extension";
+      hours: number | null;
+      unit: "work_day" | "hour" | null;
+      amount: number | null;
+      reason: string;
+    }
   | { type: "approve_extension" }
   | { type: "reject_extension"; reason: string }
   | { type: "whistle"; departments: string }
@@ -19,6 +25,10 @@ export type ParsedCommand =
   | { type: "rework"; reason: string }
   | { type: "void"; reason: string }
   | { type: "backlog"; reason: string }
+  /** 改派: `target` names a segment id and/or a person (id or name), e.g. "SD-2" or "SD-2 黄卫东". */
+  | { type: "reassign"; target: string }
+  | { type: "brief" }
+  | { type: "ranking" }
   | { type: "report" };
 
 export interface ParsedMessage {
@@ -53,18 +63,33 @@ const clean = (s: string) => s.replace(PUNCT, " ").trim();
 const PATTERNS: readonly Pattern[] = [
   { re: /^(帮助|help|菜单|使用说明|怎么用|命令|\?|？)$/i, make: () => ({ type: "help" }) },
   { re: /^(我的任务|我的待办|待办事项|待办|我的案件|任务列表)/, make: () => ({ type: "my_tasks" }) },
+  { re: /^(今日简报|今天简报|今日情况|简报|日报)$/, make: () => ({ type: "brief" }) },
+  { re: /^(考核排名|本周排名|排名|排行榜|排行)$/, make: () => ({ type: "ranking" }) },
   { re: /^(查询|查一下|查看|进度查询|查)/, make: () => ({ type: "query", caseNumber: null }) },
-  { re: /^(不同意延[时期]|驳回延[时期]|延[时期]不批准)/, make: (r) => ({ type: "reject_extension", reason: clean(r) }) },
-  { re: /^(同意延[时期]|批准延[时期]|延[时期]批准|准予延[时期])/, make: () => ({ type: "approve_extension" }) },
+  {
+    re: /^(不同意延[时期]|驳回延[时期]|延[时期]不批准)/,
+    make: (r) => ({ type: "reject_extension", reason: clean(r) }),
+  },
+  {
+    re: /^(同意延[时期]|批准延[时期]|延[时期]批准|准予延[时期])/,
+    make: () => ({ type: "approve_extension" }),
+  },
   { re: /^(申请延[时期]|延[时期]申请|延[时期]|申请延长)/, make: parseExtension },
-  { re: /^(核查不通过|不合格|返工|重新整改|整改不到位)/, make: (r) => ({ type: "rework", reason: clean(r) }) },
+  {
+    re: /^(核查不通过|不合格|返工|重新整改|整改不到位)/,
+    make: (r) => ({ type: "rework", reason: clean(r) }),
+  },
   { re: /^(核查通过|验收通过|同意销号|销号|结案|通过)/, make: () => ({ type: "close" }) },
-  { re: /^(已整改|整改完毕|整改完成|已处理|处理完毕|处理完成|已完成|已清理|已修复|已清运|已解决)/, make: () => ({ type: "fix" }) },
+  {
+    re: /^(已整改|整改完毕|整改完成|已处理|处理完毕|处理完成|已完成|已清理|已修复|已清运|已解决)/,
+    make: () => ({ type: "fix" }),
+  },
   { re: /^(收到|签收|已收到|已签收|马上处理|立即处理)/, make: () => ({ type: "acknowledge" }) },
   { re: /^(回退|退回|不属于我们|非本路段|不是我们的)/, make: (r) => ({ type: "return", reason: clean(r) }) },
   { re: /^(吹哨)/, make: (r) => ({ type: "whistle", departments: clean(r) }) },
   { re: /^(作废|无效上报)/, make: (r) => ({ type: "void", reason: clean(r) }) },
   { re: /^(挂账)/, make: (r) => ({ type: "backlog", reason: clean(r) }) },
+  { re: /^(改派|转派|重新派遣)/, make: (r) => ({ type: "reassign", target: clean(r) }) },
 ];
 
 /** Parses one message. `botNames` are stripped wherever they are @-mentioned. */
@@ -79,7 +104,8 @@ export function parseCommand(text: string, botNames: readonly string[]): ParsedM
     const m = p.re.exec(head);
     if (m) {
       const command = p.make(head.slice(m[0].length));
-      if (command.type === "query") return { command: { type: "query", caseNumber: caseNumbers[0] ?? null }, caseNumbers, body };
+      if (command.type === "query")
+        return { command: { type: "query", caseNumber: caseNumbers[0] ?? null }, caseNumbers, body };
       return { command, caseNumbers, body };
     }
   }

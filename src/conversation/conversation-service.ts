@@ -3,12 +3,14 @@
  * Extraction (possibly a slow LLM call) runs before the transaction; everything written for one
  * message lands in one transaction, so a crash leaves either all of it or none.
  */
-import type { Person } from "../core/types.ts";
+
 import type { ExtractionResult } from "../core/ports.ts";
+import type { Person } from "../core/types.ts";
 import { applyCommand, handleCaseCommand } from "./case-commands.ts";
-import { parseCommand, type ParsedMessage } from "./command-parser.ts";
+import { type ParsedMessage, parseCommand } from "./command-parser.ts";
 import type { ConversationStore } from "./conversation-store.ts";
 import { handleMyTasks, handleQuery } from "./query-flow.ts";
+import { buildReportReply, handleReportCommand, type ReportReply } from "./report-commands.ts";
 import { handleReport } from "./report-flow.ts";
 import { T } from "./texts.ts";
 import { type ConversationDeps, type Outcome, type StoredInbound, Turn } from "./turn.ts";
@@ -32,6 +34,9 @@ export class ConversationService {
       const p = roster.people.get(s.key.slice(4));
       if (p) return p;
     }
+    // The web console signs its users in and names them by roster id ("console:<personId>"); no
+    // chat channel makes keys with this prefix. Never fall back to the name for these.
+    if (s.key.startsWith("console:")) return roster.people.get(s.key.slice("console:".length)) ?? null;
     return s.name ? (roster.personByName(s.name) ?? null) : null;
   }
 
@@ -47,15 +52,31 @@ export class ConversationService {
     const addressed = msg.mentionsBot || Boolean(msg.replyTo);
     let extraction: ExtractionResult | null = null;
     if (addressed && parsed.command.type === "report" && text.trim() && text.length <= config.maxTextLength) {
-      extraction = await this.deps.extractor.extract({ text: parsed.body, imageCount: msg.imageHashes.length });
+      extraction = await this.deps.extractor.extract({
+        text: parsed.body,
+        imageCount: msg.imageHashes.length,
+        imageHashes: msg.imageHashes,
+      });
     }
+    // Reports read many cases and render a chart: built before the transaction, like extraction.
+    const cmdType = parsed.command.type;
+    const report =
+      addressed && (cmdType === "brief" || cmdType === "ranking")
+        ? await buildReportReply(this.deps.reports, cmdType, this.deps.clock.now())
+        : null;
     return runInTransaction(async (store) => {
       const turn = new Turn(msg, person, store, this.deps);
-      return this.route(turn, parsed, extraction, addressed);
+      return this.route(turn, parsed, extraction, addressed, report);
     });
   }
 
-  private async route(turn: Turn, parsed: ParsedMessage, extraction: ExtractionResult | null, addressed: boolean): Promise<Outcome> {
+  private async route(
+    turn: Turn,
+    parsed: ParsedMessage,
+    extraction: ExtractionResult | null,
+    addressed: boolean,
+    report: ReportReply | null = null,
+  ): Promise<Outcome> {
     const { msg, store, deps } = turn;
     const text = msg.text ?? "";
     if (!addressed) {
@@ -91,6 +112,9 @@ export class ConversationService {
         return handleMyTasks(turn);
       case "query":
         return handleQuery(turn, cmd.caseNumber);
+      case "brief":
+      case "ranking":
+        return handleReportCommand(turn, cmd.type, report);
       case "report":
         if (!extraction) {
           await turn.reply(T.unknown, { kind: "unknown" });
@@ -114,13 +138,19 @@ export class ConversationService {
         return applyCommand(turn, c, { type: "fix" }, msg.imageHashes);
       }
     }
-    const recent = (await store.openCasesReportedBy(msg.sender.key, msg.chatId)).find((c) => c.createdAt >= since);
+    const recent = await store.recentCaseReportedBy(msg.sender.key, msg.chatId, since);
     if (recent) {
       await store.attachMedia(recent.id, msg.imageHashes, "before", turn.now);
       await turn.event(recent, "photo_added", { role: "reporter", data: { photos: msg.imageHashes } });
       return { status: "processed", note: `photo joined ${recent.number}` };
     }
-    await store.addPendingPhotos({ chatId: msg.chatId, senderKey: msg.sender.key, hashes: msg.imageHashes, messageId: msg.messageId, at: turn.now });
+    await store.addPendingPhotos({
+      chatId: msg.chatId,
+      senderKey: msg.sender.key,
+      hashes: msg.imageHashes,
+      messageId: msg.messageId,
+      at: turn.now,
+    });
     return { status: "dropped", note: "photo kept for its caption" };
   }
 }

@@ -70,17 +70,30 @@ export interface ConversationStore {
   caseForMessage(platformMessageId: string): Promise<CaseRecord | null>;
   openCasesHandledBy(personId: string): Promise<CaseRecord[]>;
   openCasesReportedBy(reporterKey: string, chatId: string): Promise<CaseRecord[]>;
+  /** The reporter's latest case waiting for more information (待立案) in this chat. */
+  pendingCaseReportedBy(reporterKey: string, chatId: string): Promise<CaseRecord | null>;
+  /** The reporter's latest open case in this chat created at or after `since`. */
+  recentCaseReportedBy(reporterKey: string, chatId: string, since: Date): Promise<CaseRecord | null>;
   openCasesOnSegment(segmentId: string): Promise<CaseRecord[]>;
   casesInStates(states: readonly CaseState[], limit: number): Promise<CaseRecord[]>;
   attachMedia(caseId: number, hashes: readonly string[], kind: "before" | "after", at: Date): Promise<void>;
-  addPendingPhotos(p: { chatId: string; senderKey: string; hashes: readonly string[]; messageId: string; at: Date }): Promise<void>;
+  addPendingPhotos(p: {
+    chatId: string;
+    senderKey: string;
+    hashes: readonly string[];
+    messageId: string;
+    at: Date;
+  }): Promise<void>;
   /** Takes (and marks used) the sender's unpaired photos received since `since`. */
   takePendingPhotos(chatId: string, senderKey: string, since: Date): Promise<string[]>;
   /** The latest event of `type` by `actorKey` since `since`, with its case. */
   lastEventBy(actorKey: string, type: string, since: Date): Promise<{ caseId: number; at: Date } | null>;
   caseById(id: number): Promise<CaseRecord | null>;
   /** Adds an outbound message to the outbox (ignored if the key exists). */
-  enqueue(message: OutboundMessage, options: { idempotencyKey: string; caseId?: number | null }): Promise<void>;
+  enqueue(
+    message: OutboundMessage,
+    options: { idempotencyKey: string; caseId?: number | null },
+  ): Promise<void>;
 }
 
 /** Runs `work` in one transaction: everything it writes lands together or not at all. */

@@ -1,8 +1,9 @@
 /** 查询 / 我的任务 / 帮助. */
+
+import { LIGHT_LABELS, lightFor } from "../core/light.ts";
 import { OPEN_STATES } from "../core/types.ts";
-import { lightFor, LIGHT_LABELS } from "../core/light.ts";
-import type { CaseRecord } from "./conversation-store.ts";
 import { statusLines } from "./case-view.ts";
+import type { CaseRecord } from "./conversation-store.ts";
 import { T } from "./texts.ts";
 import type { Outcome, Turn } from "./turn.ts";
 
@@ -13,7 +14,10 @@ export async function handleQuery(turn: Turn, caseNumber: string | null): Promis
   if (caseNumber) c = await turn.store.caseByNumber(caseNumber);
   else if (turn.msg.replyTo) c = await turn.store.caseForMessage(turn.msg.replyTo);
   if (!c) {
-    await turn.reply(caseNumber ? T.unknownCase(caseNumber) : "请写明要查询的案件编号，例如：查询 ZM20261126-001", { kind: "query" });
+    await turn.reply(
+      caseNumber ? T.unknownCase(caseNumber) : "请写明要查询的案件编号，例如：查询 ZM20261126-001",
+      { kind: "query" },
+    );
     return { status: "processed", note: "query without case" };
   }
   await turn.reply(statusLines(turn, c), { caseId: c.id, caseNumber: c.number, kind: "query" });
@@ -29,13 +33,15 @@ export async function handleMyTasks(turn: Turn): Promise<Outcome> {
     return { status: "processed", note: "no tasks" };
   }
   const lines = cases.slice(0, MAX_TASKS_LISTED).map((c) => {
-    const light = c.deadline && c.timeLimit && OPEN_STATES.includes(c.state)
-      ? LIGHT_LABELS[lightFor(fractionOf(turn, c))]
-      : "";
+    const light =
+      c.deadline && c.timeLimit && OPEN_STATES.includes(c.state)
+        ? LIGHT_LABELS[lightFor(fractionOf(turn, c))]
+        : "";
     return `· ${c.number} ${c.summary} ${light}`.trim();
   });
   const more = cases.length > MAX_TASKS_LISTED ? `\n……另有 ${cases.length - MAX_TASKS_LISTED} 件` : "";
-  const title = mine.length > 0 ? `您有 ${cases.length} 件待办案件：` : `您上报的 ${cases.length} 件案件正在处理：`;
+  const title =
+    mine.length > 0 ? `您有 ${cases.length} 件待办案件：` : `您上报的 ${cases.length} 件案件正在处理：`;
   await turn.reply(`${title}\n${lines.join("\n")}${more}`, { kind: "tasks" });
   return { status: "processed", note: `tasks ${cases.length}` };
 }

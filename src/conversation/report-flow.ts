@@ -1,11 +1,12 @@
 /** A report: categorize, locate, route, deduplicate, number, dispatch, receipt. */
-import { resolveLocation, type SaidLocation } from "../core/location.ts";
-import type { ExtractionResult } from "../core/ports.ts";
-import { categoryFamily, findDuplicate, routeCase } from "../core/routing.ts";
+
 import { dayKey } from "../core/case-number.ts";
+import { mergeLocationAnswer, resolveLocation, type SaidLocation } from "../core/location.ts";
+import type { ExtractionResult } from "../core/ports.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
+import { categoryFamily, findDuplicate, routeCase } from "../core/routing.ts";
+import { categoryLine, deadlineLine, HANDLER_ACTIONS, placeLine } from "./case-view.ts";
 import type { CaseRecord } from "./conversation-store.ts";
-import { HANDLER_ACTIONS, categoryLine, deadlineLine, placeLine } from "./case-view.ts";
 import { T } from "./texts.ts";
 import type { Outcome, Turn } from "./turn.ts";
 
@@ -16,11 +17,6 @@ function locationExample(roster: RosterIndex, roadName?: string): string {
   return road && crossing ? `“${road.name}与${crossing}交叉口往东50米”` : "“某路与某路交叉口往东50米”";
 }
 
-function mergeLocation(old: SaidLocation, fresh: SaidLocation): SaidLocation {
-  if (fresh.road || fresh.landmark) return fresh.road || !old.road ? fresh : { ...old, ...fresh };
-  return { ...old, ...Object.fromEntries(Object.entries(fresh).filter(([, v]) => v !== undefined && v !== "")) };
-}
-
 /** Handles a message the extractor says is a report (or the answer to a pending one). */
 export async function handleReport(turn: Turn, ex: ExtractionResult): Promise<Outcome> {
   const { msg, store, deps } = turn;
@@ -28,12 +24,18 @@ export async function handleReport(turn: Turn, ex: ExtractionResult): Promise<Ou
   const photos = [...msg.imageHashes, ...(await store.takePendingPhotos(msg.chatId, msg.sender.key, since))];
 
   // An answer to this reporter's question about a pending case completes it.
-  const pending = (await store.openCasesReportedBy(msg.sender.key, msg.chatId)).find((c) => c.state === "pending");
+  const pending = await store.pendingCaseReportedBy(msg.sender.key, msg.chatId);
   if (pending) return completePending(turn, pending, ex, photos);
 
   if (!ex.isReport) {
     if (photos.length > 0) {
-      await store.addPendingPhotos({ chatId: msg.chatId, senderKey: msg.sender.key, hashes: photos, messageId: msg.messageId, at: turn.now });
+      await store.addPendingPhotos({
+        chatId: msg.chatId,
+        senderKey: msg.sender.key,
+        hashes: photos,
+        messageId: msg.messageId,
+        at: turn.now,
+      });
       await turn.reply(T.photoWaiting, { kind: "question" });
       return { status: "processed", note: "photo waiting for caption" };
     }
@@ -47,8 +49,17 @@ export async function handleReport(turn: Turn, ex: ExtractionResult): Promise<Ou
   return { status: "processed", note: `report: ${problems.length} problem(s)` };
 }
 
-async function completePending(turn: Turn, c: CaseRecord, ex: ExtractionResult, photos: string[]): Promise<Outcome> {
-  const said = mergeLocation(JSON.parse(c.locationText || '{"raw":""}') as SaidLocation, ex.location);
+async function completePending(
+  turn: Turn,
+  c: CaseRecord,
+  ex: ExtractionResult,
+  photos: string[],
+): Promise<Outcome> {
+  const said = mergeLocationAnswer(
+    turn.roster,
+    JSON.parse(c.locationText || '{"raw":""}') as SaidLocation,
+    ex.location,
+  );
   const code = c.categoryCode ?? ex.problems[0]?.categoryCode ?? null;
   if (photos.length) await turn.store.attachMedia(c.id, photos, "before", turn.now);
   await turn.event(c, "info_added", { role: "reporter", data: { text: turn.msg.text.slice(0, 500) } });
@@ -57,7 +68,12 @@ async function completePending(turn: Turn, c: CaseRecord, ex: ExtractionResult, 
 }
 
 /** Creates a case (pending when place or category is missing) or links it to an open duplicate. */
-async function openCase(turn: Turn, ex: ExtractionResult, said: SaidLocation, photos: string[]): Promise<void> {
+async function openCase(
+  turn: Turn,
+  ex: ExtractionResult,
+  said: SaidLocation,
+  photos: string[],
+): Promise<void> {
   const { msg, store, deps } = turn;
   const code = ex.problems[0]?.categoryCode ?? null;
   const item = code ? deps.taxonomy.get(code) : undefined;
@@ -66,14 +82,26 @@ async function openCase(turn: Turn, ex: ExtractionResult, said: SaidLocation, ph
     const open = await store.openCasesOnSegment(resolved.segment.id);
     const family = categoryFamily(item);
     const dup = findDuplicate(
-      open.map((c) => ({ ...c, family: c.categoryCode ? categoryFamily(deps.taxonomy.get(c.categoryCode) ?? { code: c.categoryCode, department: "" }) : "" })),
+      open.map((c) => ({
+        ...c,
+        family: c.categoryCode
+          ? categoryFamily(deps.taxonomy.get(c.categoryCode) ?? { code: c.categoryCode, department: "" })
+          : "",
+      })),
       family,
       resolved.segment.id,
     );
     if (dup) {
-      await turn.event(dup, "duplicate_report", { role: "reporter", data: { text: msg.text.slice(0, 500), reporter: msg.sender.name } });
+      await turn.event(dup, "duplicate_report", {
+        role: "reporter",
+        data: { text: msg.text.slice(0, 500), reporter: msg.sender.name },
+      });
       if (photos.length) await store.attachMedia(dup.id, photos, "before", turn.now);
-      await turn.reply(T.duplicate(dup.number, dup.state), { caseId: dup.id, caseNumber: dup.number, kind: "duplicate" });
+      await turn.reply(T.duplicate(dup.number, dup.state), {
+        caseId: dup.id,
+        caseNumber: dup.number,
+        kind: "duplicate",
+      });
       return;
     }
   }
@@ -110,7 +138,11 @@ async function openCase(turn: Turn, ex: ExtractionResult, said: SaidLocation, ph
     sourceMessageId: msg.messageId,
     createdAt: turn.now,
   });
-  await turn.event(created, "reported", { to: "pending", role: "reporter", data: { text: msg.text.slice(0, 2000), extractor: ex.extractor, reason: ex.reason } });
+  await turn.event(created, "reported", {
+    to: "pending",
+    role: "reporter",
+    data: { text: msg.text.slice(0, 2000), extractor: ex.extractor, reason: ex.reason },
+  });
   if (photos.length) await store.attachMedia(created.id, photos, "before", turn.now);
   await dispatchIfComplete(turn, created, item?.code ?? null, said, ex, photos);
 }
@@ -128,9 +160,17 @@ async function dispatchIfComplete(
   const item = code ? deps.taxonomy.get(code) : undefined;
   const resolved = resolveLocation(turn.roster, said);
   if (!item || !resolved.ok) {
-    const question = !resolved.ok ? T.askLocation(locationExample(turn.roster, resolved.road)) : T.askCategory;
+    // The extractor's question names what exactly is missing (which crossing, which side …);
+    // the generic one is the fallback.
+    const question = !resolved.ok
+      ? (ex.question ?? T.askLocation(locationExample(turn.roster, resolved.road)))
+      : T.askCategory;
     await store.updateCase(c.id, { locationText: JSON.stringify(said), categoryCode: item?.code ?? null });
-    await turn.reply(T.pendingReceipt(c.number, question), { caseId: c.id, caseNumber: c.number, kind: "question" });
+    await turn.reply(T.pendingReceipt(c.number, question), {
+      caseId: c.id,
+      caseNumber: c.number,
+      kind: "question",
+    });
     return false;
   }
   const route = routeCase(turn.roster, item, resolved.segment);
@@ -152,7 +192,12 @@ async function dispatchIfComplete(
     from: "pending",
     to: "dispatched",
     role: "system",
-    data: { segment: route.segment.id, how: resolved.how, handler: route.handlerId, department: updated.departmentCode },
+    data: {
+      segment: route.segment.id,
+      how: resolved.how,
+      handler: route.handlerId,
+      department: updated.departmentCode,
+    },
   });
   const handler = turn.personById(route.handlerId) ?? turn.personById(route.superiorIds[0]);
   const dept = route.department?.name ?? updated.departmentCode ?? "";
@@ -170,7 +215,7 @@ async function dispatchIfComplete(
     text: [
       `请处置新案件 ${updated.number}${urgent ? "【紧急】" : ""}`,
       `问题：${categoryLine(turn, updated)}`,
-      `描述：${turn.msg.text.trim().slice(0, 200) || "（见照片）"}`,
+      `描述：${turn.body.slice(0, 200) || "（见照片）"}`,
       `位置：${placeLine(turn, updated)}`,
       `责任部门：${dept}`,
       `截止：${deadlineLine(turn, updated)}`,

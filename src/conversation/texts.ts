@@ -34,6 +34,7 @@ export const T = {
     "· 核查通过 / 返工 原因：督查员核查结果",
     "· 我的任务：查看待办案件",
     "· 查询 案件编号：查看案件进度",
+    "· 今日简报：查看今日案件简报；排名：查看本周、本月考核排名",
     "回复机器人关于某案件的消息，或写明案件编号，即可指定案件。",
   ].join("\n"),
   tooLong: (max: number) => `消息过长（超过 ${max} 字），请精简后重新发送。`,
@@ -47,7 +48,8 @@ export const T = {
   pendingReceipt: (num: string, question: string) => `已记录（${num}，待立案）。${question}`,
   duplicate: (num: string, state: CaseState) =>
     `该问题已在处理中：案件 ${num}（${STATE_LABELS[state]}），已将您的上报关联到该案件，无需重复上报。`,
-  noCaseFound: (label: string) => `您当前没有可以${label}的案件。如需指定案件，请回复机器人关于该案件的消息或写明案件编号。`,
+  noCaseFound: (label: string) =>
+    `您当前没有可以${label}的案件。如需指定案件，请回复机器人关于该案件的消息或写明案件编号。`,
   whichCase: (label: string, numbers: string[]) =>
     `您有多个案件可以${label}：${numbers.join("、")}。请回复对应案件的消息，或写明案件编号，例如：${label} ${numbers[0] ?? ""}`,
   unknownCase: (num: string) => `未找到案件 ${num}，请核对编号。`,
@@ -57,6 +59,19 @@ export const T = {
   needPhotoForFix: "请补发整改后的照片（2 分钟内发送的照片会自动关联），或发送照片后再回复“已整改”。",
   needDepartments: (names: string) => `请写明要召集的部门，例如：“吹哨 交警 环卫”。可选部门：${names}`,
   unknownDepartments: (words: string, names: string) => `未找到部门“${words}”。可选部门：${names}`,
+  whistleNoContacts: (names: string) =>
+    `${names}在名册中没有联系人，未能通知到人，请在名册中补充部门联系人。`,
   noTasks: "您目前没有待办案件。",
   internalError: "抱歉，处理这条消息时出错了，已记录，工作人员会尽快处理。",
+  needReassignTarget: "请写明改派给哪个路段或哪位路长，例如：“改派 SD-2” 或 “改派 黄卫东”。",
+  unknownReassignTarget: (words: string) =>
+    `未找到路段或人员“${words}”，请写路段编号（如 SD-2）或名册中的姓名。`,
+  segmentWithoutChief: (segmentId: string) =>
+    `路段 ${segmentId} 在名册中没有三级路长，请同时写明改派给谁，例如：“改派 ${segmentId} 黄卫东”。`,
+  reassigned: (num: string, place: string, name: string) =>
+    `案件 ${num} 已改派：${place}，责任路长 ${name}。`,
+  reassignNotice: (num: string) => `案件 ${num} 改派给您处置：`,
+  handleHint: "请回复“收到”签收；整改后回复“已整改”并附照片。",
+  /** A reply to a command given in the web console, which the chat did not see: says who gave it. */
+  fromConsole: (actor: string, text: string) => `【精细办后台·${actor}】${text}`,
 } as const;

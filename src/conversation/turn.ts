@@ -1,9 +1,12 @@
 /** The context one inbound message is handled in: who said it, where, and how to answer. */
+
+import type { Extractor } from "../core/ports.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
 import type { TaxonomyIndex } from "../core/taxonomy.ts";
 import type { Clock, OutboundAction, Person, Sender, TimeLimit } from "../core/types.ts";
-import type { Extractor } from "../core/ports.ts";
 import type { CaseRecord, ConversationStore } from "./conversation-store.ts";
+import type { ReportPort } from "./report-commands.ts";
+import { T } from "./texts.ts";
 
 /** An inbound message after the inbox stored it and the media store kept its photos. */
 export interface StoredInbound {
@@ -39,6 +42,8 @@ export interface ConversationDeps {
   calendar: { deadlineFor(start: Date, limit: TimeLimit): Date };
   clock: Clock;
   config: ConversationConfig;
+  /** Builds "今日简报" and "排名" on demand; without it the bot says they are not available. */
+  reports?: ReportPort;
 }
 
 export type Outcome = { status: "processed" | "dropped"; note: string };
@@ -61,12 +66,34 @@ export class Turn {
     return this.deps.roster();
   }
 
+  /** The message text without the bot's @-mention. */
+  get body(): string {
+    let t = this.msg.text ?? "";
+    for (const name of this.deps.config.botNames) t = t.split(`@${name}`).join(" ");
+    return t.replace(/\s+/g, " ").trim();
+  }
+
   get actorName(): string {
     return this.person?.name ?? this.msg.sender.name;
   }
 
-  /** Answers in the thread of the inbound message. */
-  async reply(text: string, extra: { caseId?: number; caseNumber?: string; kind?: string; mention?: Person[] } = {}) {
+  /**
+   * Whether the message was said in the chat it is about. A command from the web console (channel
+   * "console") acts on a chat's case but was never posted there: nothing in the chat to quote.
+   */
+  get inChat(): boolean {
+    return this.msg.chatId.startsWith(`${this.msg.channel}:`);
+  }
+
+  /** Answers in the thread of the inbound message (or, for a console command, in the case's chat, naming who). */
+  async reply(
+    text: string,
+    extra: { caseId?: number; caseNumber?: string; kind?: string; mention?: Person[] } = {},
+  ) {
+    if (!this.inChat) {
+      await this.send({ text: T.fromConsole(this.actorName, text), ...extra });
+      return;
+    }
     await this.send({ text, replyTo: this.msg.messageId, ...extra });
   }
 
@@ -106,7 +133,16 @@ export class Turn {
   }
 
   /** Records a case event attributed to this message's sender. */
-  async event(c: CaseRecord, type: string, e: { from?: CaseRecord["state"]; to?: CaseRecord["state"]; role?: string; data?: Record<string, unknown> } = {}) {
+  async event(
+    c: CaseRecord,
+    type: string,
+    e: {
+      from?: CaseRecord["state"];
+      to?: CaseRecord["state"];
+      role?: string;
+      data?: Record<string, unknown>;
+    } = {},
+  ) {
     await this.store.appendEvent({
       caseId: c.id,
       type,

@@ -67,9 +67,19 @@ interface Rule {
 }
 
 const RULES: Record<CaseCommandType, Rule> = {
-  complete: { roles: ["system", "reporter", "inspector", "admin"], who: "上报人或督查员", from: ["pending"], to: "dispatched" },
+  complete: {
+    roles: ["system", "reporter", "inspector", "admin"],
+    who: "上报人或督查员",
+    from: ["pending"],
+    to: "dispatched",
+  },
   acknowledge: { roles: HANDLING, who: WHO_HANDLES, from: ["dispatched"], to: "in_progress" },
-  fix: { roles: HANDLING, who: WHO_HANDLES, from: ["dispatched", "in_progress", "backlogged"], to: "awaiting_check" },
+  fix: {
+    roles: HANDLING,
+    who: WHO_HANDLES,
+    from: ["dispatched", "in_progress", "backlogged"],
+    to: "awaiting_check",
+  },
   return: { roles: HANDLING, who: WHO_HANDLES, from: ["dispatched", "in_progress"], to: "returned" },
   request_extension: { roles: HANDLING, who: WHO_HANDLES, from: ["dispatched", "in_progress"], to: null },
   whistle: { roles: HANDLING, who: WHO_HANDLES, from: ["dispatched", "in_progress", "backlogged"], to: null },
@@ -83,7 +93,12 @@ const RULES: Record<CaseCommandType, Rule> = {
     from: ["pending", "dispatched", "in_progress", "awaiting_check", "returned", "backlogged"],
     to: "voided",
   },
-  reassign: { roles: INSPECTING, who: WHO_INSPECTS, from: ["dispatched", "in_progress", "returned"], to: "dispatched" },
+  reassign: {
+    roles: INSPECTING,
+    who: WHO_INSPECTS,
+    from: ["dispatched", "in_progress", "returned"],
+    to: "dispatched",
+  },
   backlog: { roles: INSPECTING, who: WHO_INSPECTS, from: ["dispatched", "in_progress"], to: "backlogged" },
 };
 
@@ -102,7 +117,14 @@ export const ALL_ACTOR_ROLES: readonly ActorRole[] = [
 export type RefusalCode = "terminal" | "forbidden" | "wrong_state" | "no_pending_extension";
 
 export type TransitionResult =
-  | { ok: true; from: CaseState; to: CaseState; changed: boolean; eventType: CaseCommandType; actorRole: ActorRole }
+  | {
+      ok: true;
+      from: CaseState;
+      to: CaseState;
+      changed: boolean;
+      eventType: CaseCommandType;
+      actorRole: ActorRole;
+    }
   | { ok: false; code: RefusalCode; reason: string };
 
 export interface TransitionInput {
@@ -136,9 +158,19 @@ export function transition(input: TransitionInput): TransitionResult {
       reason: `该案件当前状态为「${STATE_LABELS[input.state]}」，不能${label}。`,
     };
   }
-  if ((input.command === "approve_extension" || input.command === "reject_extension") && !input.hasPendingExtension) {
+  if (
+    (input.command === "approve_extension" || input.command === "reject_extension") &&
+    !input.hasPendingExtension
+  ) {
     return { ok: false, code: "no_pending_extension", reason: "该案件没有待审批的延时申请。" };
   }
   const to = rule.to ?? input.state;
-  return { ok: true, from: input.state, to, changed: to !== input.state, eventType: input.command, actorRole: role };
+  return {
+    ok: true,
+    from: input.state,
+    to,
+    changed: to !== input.state,
+    eventType: input.command,
+    actorRole: role,
+  };
 }

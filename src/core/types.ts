@@ -1,5 +1,5 @@
 /**
- * Shared domain types of the case engine. Platform-free: no SDK, no Prisma, no process.env.
+ * Shared domain types of the case engine. Platform-free: no SDK, no Prisma, no environment reads.
  * Domain words: segment = 路段, chief = 路长, whistle = 吹哨, rework = 返工, inspector = 督查员 (精细办).
  */
 

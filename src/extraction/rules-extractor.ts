@@ -1,129 +1,155 @@
 /**
- * First offline rules extractor: roster names (roads, crossings, landmarks with aliases) and category
- * keywords. Uses only the imported roster and the taxonomy, so it works for any county.
+ * The offline rules extractor: strong enough to run a county without any LLM. jieba segmentation
+ * with the roster's names in its dictionary, the place grammar, a category lexicon built from the
+ * taxonomy plus everyday words and the disambiguation rules, and not-a-report detection. It uses
+ * only the imported roster and the taxonomy, so it works for any county.
  */
-import type { ExtractionResult, Extractor } from "../core/ports.ts";
 import type { SaidLocation } from "../core/location.ts";
+import type { ExtractedProblem, ExtractionInput, ExtractionResult, Extractor } from "../core/ports.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
 import type { TaxonomyIndex } from "../core/taxonomy.ts";
-import { CATEGORY_KEYWORDS, NOT_REPORT_PATTERNS, URGENT_WORDS } from "./category-lexicon.ts";
+import { URGENT_WORDS } from "./category-lexicon.ts";
+import { type CategoryMatch, CategoryMatcher } from "./category-matcher.ts";
+import { detectChat, PROBLEM_HINT } from "./chat-detector.ts";
+import { maskNames, readPlace } from "./place-grammar.ts";
+import { enumeratedItems, joinedClauses } from "./problem-split.ts";
+import { RosterVocabulary } from "./roster-vocabulary.ts";
+import { normalizeMessage } from "./text-normalize.ts";
 
-type NameKind = "road" | "landmark" | "crossing";
-interface NameEntry {
-  text: string;
-  kind: NameKind;
-  canonical: string;
-}
-interface Mention extends NameEntry {
-  at: number;
-}
+/**
+ * Score a list item or joined clause needs to stand for a separate problem: the numbering or the
+ * joiner (还有/另外) is the evidence, so one everyday word of two characters is enough.
+ */
+const SEPARATE_PROBLEM_SCORE = 2;
+/** Summaries are kept short: they go into receipts and assignments. */
+const SUMMARY_MAX = 30;
 
-const DIRECTION_RE = /(?:往|向|以|偏)?(东北|东南|西北|西南|东|西|南|北)(?:侧|角|边|面|方向|约|\d|往|$)/;
-const DISTANCE_RE = /(\d+(?:\.\d+)?)\s*(?:米|m\b)/;
-const BETWEEN_RE = /之间|中间/;
-
-/** Builds the name table once per roster. */
-function buildNames(roster: RosterIndex): NameEntry[] {
-  const names: NameEntry[] = [];
-  for (const road of roster.roads.values()) {
-    names.push({ text: road.name, kind: "road", canonical: road.name });
-    for (const a of road.aliases) names.push({ text: a, kind: "road", canonical: road.name });
-    for (const c of road.crossings) {
-      if (!roster.roads.has(c.name)) names.push({ text: c.name, kind: "crossing", canonical: c.name });
-    }
-  }
-  for (const lm of roster.landmarks) {
-    names.push({ text: lm.name, kind: "landmark", canonical: lm.name });
-    for (const a of lm.aliases) names.push({ text: a, kind: "landmark", canonical: lm.name });
-  }
-  // Longest first so 商都大道 wins over 商都路 … and 县人民医院 over 人民医院.
-  return names.sort((a, b) => b.text.length - a.text.length);
+/** Codes a disambiguation rule names together: one problem, not several, when both match. */
+function siblingGroups(rules: readonly string[]): Set<string>[] {
+  return rules.map((r) => new Set([...r.matchAll(/\d{5}/g)].map((m) => m[0])));
 }
 
-function findMentions(text: string, names: readonly NameEntry[]): Mention[] {
-  const taken = new Array<boolean>(text.length).fill(false);
-  const found: Mention[] = [];
-  for (const n of names) {
-    let from = 0;
-    for (;;) {
-      const at = text.indexOf(n.text, from);
-      if (at < 0) break;
-      from = at + 1;
-      let free = true;
-      for (let i = at; i < at + n.text.length; i++) if (taken[i]) free = false;
-      if (!free) continue;
-      for (let i = at; i < at + n.text.length; i++) taken[i] = true;
-      found.push({ ...n, at });
-    }
-  }
-  return found.sort((a, b) => a.at - b.at);
+function cleanSummary(text: string): string {
+  return text
+    .replace(/□+/g, "")
+    .replace(/^[\s,，。.:：;；、!！?？)）]+|[\s,，。.:：;；、!！?？(（]+$/g, "")
+    .replace(/^(?:的|有|在|那|这|这里|那里|这儿|那儿)+/, "")
+    .slice(0, SUMMARY_MAX);
 }
 
+/** The offline extractor: place grammar, category lexicon, chat detection, several problems. */
 export class RulesExtractor implements Extractor {
-  private readonly names: NameEntry[];
+  private readonly vocabulary: RosterVocabulary;
+  private readonly categories: CategoryMatcher;
+  private readonly siblings: Set<string>[];
 
   constructor(
     private readonly roster: RosterIndex,
     private readonly taxonomy: TaxonomyIndex,
   ) {
-    this.names = buildNames(roster);
+    this.vocabulary = new RosterVocabulary(roster);
+    this.categories = new CategoryMatcher(taxonomy);
+    this.siblings = siblingGroups(taxonomy.taxonomy.disambiguation);
   }
 
-  async extract(input: { text: string; imageCount: number }): Promise<ExtractionResult> {
-    return this.extractSync(input.text);
+  async extract(input: ExtractionInput): Promise<ExtractionResult> {
+    return this.extractSync(input.text, input.imageCount);
   }
 
-  /** Synchronous core, for callers that batch. */
-  extractSync(rawText: string): ExtractionResult {
-    const text = rawText.normalize("NFKC").replace(/\s+/g, "");
-    const location = this.findLocation(text);
-    const code = this.findCategory(text);
-    const urgent = URGENT_WORDS.some((w) => text.includes(w)) || Boolean(code && this.taxonomy.get(code)?.urgent_by_default);
-    const chat = NOT_REPORT_PATTERNS.some((re) => re.test(text));
-    const hasPlace = Boolean(location.road || location.landmark);
-    const isReport = !chat && (code !== null || hasPlace);
-    const item = code ? this.taxonomy.get(code) : undefined;
+  /** Synchronous core (the harness times it per message). */
+  extractSync(rawText: string, imageCount = 0): ExtractionResult {
+    const msg = normalizeMessage(rawText);
+    const text = msg.compact;
+    if (text === "") {
+      const isReport = imageCount > 0;
+      return {
+        isReport,
+        problems: isReport ? [{ categoryCode: null, summary: "（见照片）" }] : [],
+        location: { raw: "" },
+        urgent: false,
+        extractor: "rules",
+        reason: isReport ? "规则：只有照片，类别待补充" : "规则：空消息",
+      };
+    }
+    const tokens = this.vocabulary.tokenize(text);
+    const mentions = this.vocabulary.findNames(text, tokens);
+    const location = readPlace(this.roster, text, mentions);
+    const masked = maskNames(text, mentions);
+    const best = this.categories.best(masked);
+    const hasPlace = Boolean(location.road || location.landmark || location.crossing);
+    const verdict = detectChat(masked, {
+      hasCategory: best !== null,
+      categoryScore: best?.score ?? 0,
+      hasPlace,
+      mentionsSomeone: msg.mentionsSomeone,
+      hasPhotos: imageCount > 0,
+    });
+    const isReport =
+      !verdict.chat && (best !== null || hasPlace || PROBLEM_HINT.test(masked) || imageCount > 0);
+    if (!isReport) {
+      return {
+        isReport: false,
+        problems: [],
+        location,
+        urgent: false,
+        extractor: "rules",
+        reason: `规则：不是上报（${verdict.why || "未发现问题或位置"}）`,
+      };
+    }
+    const problems = this.problems(text, masked, best, location);
+    const urgent =
+      URGENT_WORDS.some((w) => masked.includes(w)) ||
+      problems.some((p) => (p.categoryCode ? this.taxonomy.get(p.categoryCode)?.urgent_by_default : false));
+    const typos = mentions.filter((m) => m.typo).map((m) => `${m.text}→${m.canonical}`);
+    const codes = problems.map((p) => p.categoryCode ?? "未识别").join("、");
+    const place = location.raw || "未提及";
     return {
-      isReport,
-      problems: isReport ? [{ categoryCode: code, summary: item?.name ?? "" }] : [],
+      isReport: true,
+      problems,
       location,
       urgent,
       extractor: "rules",
-      reason: code ? `关键词匹配 ${code}` : "未识别问题类别",
+      reason: `规则：类别 ${codes}${best ? `（${best.words.join("+")}）` : ""}；位置 ${place}${typos.length ? `（纠正 ${typos.join("、")}）` : ""}`,
     };
   }
 
-  private findCategory(text: string): string | null {
-    for (const [code, words] of CATEGORY_KEYWORDS) {
-      if (words.some((w) => text.includes(w)) && this.taxonomy.get(code)) return code;
+  /** One problem per distinct category in a list or joined sentence; else the best one. */
+  private problems(
+    text: string,
+    masked: string,
+    best: CategoryMatch | null,
+    location: SaidLocation,
+  ): ExtractedProblem[] {
+    const listed = enumeratedItems(masked)?.items;
+    const parts = listed ?? joinedClauses(masked);
+    if (parts) {
+      const found: { code: string; score: number; text: string }[] = [];
+      for (const part of parts) {
+        const m = this.categories.best(part);
+        if (!m || m.score < SEPARATE_PROBLEM_SCORE) continue;
+        const same = found.find((f) => f.code === m.code || this.areSiblings(f.code, m.code));
+        if (!same) found.push({ code: m.code, score: m.score, text: part });
+        else if (m.score > same.score) Object.assign(same, { code: m.code, score: m.score, text: part });
+      }
+      if (found.length >= 2) {
+        return found.map((f) => ({
+          categoryCode: f.code,
+          summary: cleanSummary(f.text) || this.name(f.code),
+        }));
+      }
     }
-    for (const item of this.taxonomy.items) if (text.includes(item.name)) return item.code;
-    return null;
+    // The summary is the message without the place phrase (masked text has the same offsets).
+    const at = location.raw ? text.indexOf(location.raw) : -1;
+    const withoutPlace = at >= 0 ? masked.slice(0, at) + masked.slice(at + location.raw.length) : masked;
+    const code = best?.code ?? null;
+    return [{ categoryCode: code, summary: cleanSummary(withoutPlace) || (code ? this.name(code) : "") }];
   }
 
-  private findLocation(text: string): SaidLocation {
-    const mentions = findMentions(text, this.names);
-    const said: SaidLocation = { raw: "" };
-    const landmark = mentions.find((m) => m.kind === "landmark");
-    const firstRoad = mentions.find((m) => m.kind === "road");
-    if (firstRoad) {
-      said.road = firstRoad.canonical;
-      const road = this.roster.roads.get(firstRoad.canonical);
-      const crossings = mentions.filter(
-        (m) => m.at > firstRoad.at && road?.crossings.some((c) => c.name === m.canonical),
-      );
-      if (crossings[0]) said.crossing = crossings[0].canonical;
-      if (crossings[1] && BETWEEN_RE.test(text)) said.crossing2 = crossings[1].canonical;
-      const last = crossings[0] ?? firstRoad;
-      const after = text.slice(last.at + last.text.length);
-      const dir = DIRECTION_RE.exec(after);
-      if (dir?.[1]) said.direction = dir[1];
-      const dist = DISTANCE_RE.exec(after);
-      if (dist?.[1]) said.distanceMeters = Number(dist[1]);
-    }
-    if (landmark && (!firstRoad || landmark.at < firstRoad.at || !said.crossing)) said.landmark = landmark.canonical;
-    const first = mentions[0];
-    said.raw = first ? text.slice(first.at, Math.min(text.length, first.at + 30)) : "";
-    return said;
+  private areSiblings(a: string, b: string): boolean {
+    return this.siblings.some((g) => g.has(a) && g.has(b));
+  }
+
+  private name(code: string): string {
+    return this.taxonomy.get(code)?.name ?? "";
   }
 }

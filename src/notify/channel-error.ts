@@ -5,12 +5,27 @@ export class ChannelSendError extends Error {
   readonly retryAfterMs: number | undefined;
   /** Retrying cannot help (bad chat id, bot removed from the group). */
   readonly permanent: boolean;
+  /**
+   * The channel is not connected (e.g. WeChat logged out): nothing left, so the wait does not use up
+   * the row's attempts, however long it lasts.
+   */
+  readonly unavailable: boolean;
 
-  constructor(message: string, options: { code: string; retryAfterMs?: number; permanent?: boolean; cause?: unknown }) {
+  constructor(
+    message: string,
+    options: {
+      code: string;
+      retryAfterMs?: number;
+      permanent?: boolean;
+      unavailable?: boolean;
+      cause?: unknown;
+    },
+  ) {
     super(message, { cause: options.cause });
     this.name = "ChannelSendError";
     this.code = options.code;
     this.retryAfterMs = options.retryAfterMs;
     this.permanent = options.permanent ?? false;
+    this.unavailable = options.unavailable ?? false;
   }
 }

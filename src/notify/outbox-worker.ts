@@ -6,11 +6,14 @@
 import type { Logger } from "pino";
 import type { Channel } from "../core/ports.ts";
 import type { Clock, OutboundMessage } from "../core/types.ts";
-import type { PrismaClient } from "../store/generated/client.ts";
+import { type Sql, toDbDate } from "../store/sql.ts";
 import { ChannelSendError } from "./channel-error.ts";
 
 export interface OutboxWorkerOptions {
-  prisma: PrismaClient;
+  /** Direct SQL on the shared connection (the outbox is on the hot path). */
+  sql: Sql;
+  /** Runs work in one transaction on that connection; used to deliver local channels in bulk. */
+  transaction?: <T>(work: () => Promise<T>) => Promise<T>;
   channels: ReadonlyMap<string, Channel>;
   clock: Clock;
   log: Logger;
@@ -22,9 +25,33 @@ export interface OutboxWorkerOptions {
   maxDelayMs?: number;
   /** Injected for tests of the backoff; defaults to Math.random. */
   random?: () => number;
+  /**
+   * Chats of remote channels sent to at the same time, each in its own lane (one chat's messages
+   * still go one by one, in order). Lanes let Lark reach its per-app rate while each group keeps to
+   * its own 5/s, and keep a slow chat (WeChat pacing) from holding up the others.
+   */
+  maxLanes?: number;
 }
 
-const DEFAULTS = { batchSize: 100, maxAttempts: 12, baseDelayMs: 2_000, maxDelayMs: 10 * 60_000 };
+interface OutboxRow {
+  id: number;
+  idempotencyKey: string;
+  channel: string;
+  chatId: string;
+  payload: string;
+  kind: string;
+  attempts: number;
+}
+
+const DEFAULTS = {
+  batchSize: 100,
+  maxAttempts: 12,
+  baseDelayMs: 2_000,
+  maxDelayMs: 10 * 60_000,
+  maxLanes: 32,
+};
+/** Rows a chat lane reads at a time. */
+const LANE_BATCH = 20;
 /** How long a row waits when its channel is not configured in this process. */
 const NO_CHANNEL_DELAY_MS = 60_000;
 
@@ -38,7 +65,13 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private again = false;
-  private readonly opts: Required<Omit<OutboxWorkerOptions, "random">> & { random: () => number };
+  private stopping = false;
+  /** Remote chats being sent to, by chat id; each resolves to how many it sent. */
+  private readonly lanes = new Map<string, Promise<number>>();
+  private readonly opts: Required<Omit<OutboxWorkerOptions, "random" | "transaction">> & {
+    random: () => number;
+    transaction?: OutboxWorkerOptions["transaction"];
+  };
 
   constructor(options: OutboxWorkerOptions) {
     this.opts = { ...DEFAULTS, random: Math.random, ...options };
@@ -46,15 +79,18 @@ export class OutboxWorker {
 
   /** Polls every `intervalMs` (retries come due over time); `poke()` sends new rows at once. */
   start(intervalMs = 1_000) {
+    this.stopping = false;
     this.timer = setInterval(() => this.poke(), intervalMs);
     this.timer.unref();
     this.poke();
   }
 
   async stop() {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
+    await Promise.all(this.lanes.values());
   }
 
   /** Asks for a sending round now (coalesced with one that is running). */
@@ -63,7 +99,7 @@ export class OutboxWorker {
       this.again = true;
       return;
     }
-    this.running = this.drain()
+    this.running = this.round()
       .catch((err) => {
         this.opts.log.error({ err }, "outbox round failed");
         return 0;
@@ -77,8 +113,22 @@ export class OutboxWorker {
       });
   }
 
-  /** Sends until nothing is due. Returns how many were sent. */
+  /** Sends until nothing is due, waiting for the chat lanes too. Returns how many were sent. */
   async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.sendDue();
+      total += n.sent;
+      if (this.lanes.size > 0) {
+        for (const sent of await Promise.all(this.lanes.values())) total += sent;
+        continue;
+      }
+      if (n.taken < this.opts.batchSize) return total;
+    }
+  }
+
+  /** Local rows until none are due; remote chats are handed to lanes, which run on their own. */
+  private async round(): Promise<number> {
     let total = 0;
     for (;;) {
       const n = await this.sendDue();
@@ -91,20 +141,93 @@ export class OutboxWorker {
   async idle(): Promise<void> {
     for (;;) {
       if (this.running) await this.running;
-      const due = await this.opts.prisma.outboxMessage.count({ where: { status: "pending", nextAttemptAt: { lte: this.opts.clock.now() } } });
-      if (due === 0 && !this.running) return;
+      if (this.lanes.size > 0) {
+        await Promise.all(this.lanes.values());
+        continue;
+      }
+      const due =
+        this.opts.sql.get<{ n: number }>(
+          "SELECT count(*) AS n FROM \"OutboxMessage\" WHERE status = 'pending' AND nextAttemptAt <= ?",
+          toDbDate(this.opts.clock.now()),
+        )?.n ?? 0;
+      if (due === 0 && !this.running && this.lanes.size === 0) return;
       if (!this.running) this.poke();
     }
   }
 
-  /** One round: due rows in id order; a failed row holds back later rows of its chat. */
+  /**
+   * One round: due rows of local channels in id order, delivered and marked in one transaction
+   * (fewer commits, and atomic); chats of other channels get a lane each (see `maxLanes`). A failed
+   * row holds back later rows of its chat. `taken` counts the local rows.
+   */
   async sendDue(): Promise<{ taken: number; sent: number }> {
-    const { prisma, clock, channels, log } = this.opts;
-    const rows = await prisma.outboxMessage.findMany({
-      where: { status: "pending", nextAttemptAt: { lte: clock.now() } },
-      orderBy: { id: "asc" },
-      take: this.opts.batchSize,
-    });
+    const { sql, clock, channels } = this.opts;
+    const locals = [...channels.values()].filter((c) => c.local === true).map((c) => c.name);
+    const marks = locals.map(() => "?").join(", ");
+    const local =
+      locals.length === 0
+        ? []
+        : sql.all<OutboxRow>(
+            `SELECT id, idempotencyKey, channel, chatId, payload, kind, attempts FROM "OutboxMessage" WHERE status = 'pending' AND nextAttemptAt <= ? AND channel IN (${marks}) ORDER BY id LIMIT ?`,
+            toDbDate(clock.now()),
+            ...locals,
+            this.opts.batchSize,
+          );
+    const tx = this.opts.transaction;
+    const sentLocal =
+      local.length === 0 ? 0 : tx ? await tx(() => this.sendRows(local)) : await this.sendRows(local);
+    this.startLanes(locals, marks);
+    return { taken: local.length, sent: sentLocal };
+  }
+
+  /** Starts a lane for each remote chat with due rows (oldest first) that has none yet. */
+  private startLanes(locals: readonly string[], marks: string): void {
+    const { sql, clock } = this.opts;
+    if (this.stopping || this.lanes.size >= this.opts.maxLanes) return;
+    const chats = sql.all<{ chatId: string }>(
+      `SELECT chatId FROM "OutboxMessage" WHERE status = 'pending' AND nextAttemptAt <= ?${locals.length > 0 ? ` AND channel NOT IN (${marks})` : ""} GROUP BY chatId ORDER BY min(id) LIMIT ?`,
+      toDbDate(clock.now()),
+      ...locals,
+      this.opts.maxLanes + this.lanes.size,
+    );
+    for (const { chatId } of chats) {
+      if (this.lanes.size >= this.opts.maxLanes) break;
+      if (this.lanes.has(chatId)) continue;
+      const lane = this.runLane(chatId)
+        .catch((err) => {
+          this.opts.log.error({ err, chatId }, "outbox chat lane failed");
+          return 0;
+        })
+        .finally(() => {
+          this.lanes.delete(chatId);
+          // Another chat may have been waiting for a free lane.
+          if (!this.stopping) this.poke();
+        });
+      this.lanes.set(chatId, lane);
+    }
+  }
+
+  /** Sends one chat's due rows in order until none are left or one fails. */
+  private async runLane(chatId: string): Promise<number> {
+    const { sql, clock } = this.opts;
+    let sent = 0;
+    for (;;) {
+      const rows = sql.all<OutboxRow>(
+        "SELECT id, idempotencyKey, channel, chatId, payload, kind, attempts FROM \"OutboxMessage\" WHERE status = 'pending' AND nextAttemptAt <= ? AND chatId = ? ORDER BY id LIMIT ?",
+        toDbDate(clock.now()),
+        chatId,
+        LANE_BATCH,
+      );
+      if (rows.length === 0) return sent;
+      const n = await this.sendRows(rows);
+      sent += n;
+      // A failed row (or a channel missing here) holds the chat until its retry is due.
+      if (n < rows.length) return sent;
+    }
+  }
+
+  private async sendRows(rows: readonly OutboxRow[]): Promise<number> {
+    const { sql, clock, channels, log } = this.opts;
     const blockedChats = new Set<string>();
     let sent = 0;
     for (const row of rows) {
@@ -112,43 +235,47 @@ export class OutboxWorker {
       const channel = channels.get(row.channel);
       if (!channel) {
         blockedChats.add(row.chatId);
-        await prisma.outboxMessage.update({
-          where: { id: row.id },
-          data: { nextAttemptAt: new Date(clock.now().getTime() + NO_CHANNEL_DELAY_MS), lastError: `channel ${row.channel} is not configured` },
-        });
+        sql.run(
+          'UPDATE "OutboxMessage" SET nextAttemptAt = ?, lastError = ? WHERE id = ?',
+          toDbDate(new Date(clock.now().getTime() + NO_CHANNEL_DELAY_MS)),
+          `channel ${row.channel} is not configured`,
+          row.id,
+        );
         continue;
       }
       try {
         const message = JSON.parse(row.payload) as OutboundMessage;
         const result = await channel.send(message, { idempotencyKey: row.idempotencyKey });
-        await prisma.outboxMessage.update({
-          where: { id: row.id },
-          data: { status: "sent", sentAt: clock.now(), attempts: { increment: 1 }, platformMessageId: result.platformMessageId, lastError: "" },
-        });
+        sql.run(
+          "UPDATE \"OutboxMessage\" SET status = 'sent', sentAt = ?, attempts = attempts + 1, platformMessageId = ?, lastError = '' WHERE id = ?",
+          toDbDate(clock.now()),
+          result.platformMessageId,
+          row.id,
+        );
         sent += 1;
       } catch (err) {
         blockedChats.add(row.chatId);
-        const attempts = row.attempts + 1;
+        // A channel that is down (logged out) did not try: waiting must not make the row dead.
+        const attempts = row.attempts + (err instanceof ChannelSendError && err.unavailable ? 0 : 1);
         const permanent = err instanceof ChannelSendError && err.permanent;
         const dead = permanent || attempts >= this.opts.maxAttempts;
         const delay =
           err instanceof ChannelSendError && err.retryAfterMs !== undefined
             ? err.retryAfterMs
             : backoffDelay(attempts, this.opts.baseDelayMs, this.opts.maxDelayMs, this.opts.random);
-        await prisma.outboxMessage.update({
-          where: { id: row.id },
-          data: {
-            attempts,
-            status: dead ? "dead" : "pending",
-            nextAttemptAt: new Date(clock.now().getTime() + delay),
-            lastError: (err instanceof Error ? err.message : String(err)).slice(0, 500),
-          },
-        });
+        sql.run(
+          'UPDATE "OutboxMessage" SET attempts = ?, status = ?, nextAttemptAt = ?, lastError = ? WHERE id = ?',
+          attempts,
+          dead ? "dead" : "pending",
+          toDbDate(new Date(clock.now().getTime() + delay)),
+          (err instanceof Error ? err.message : String(err)).slice(0, 500),
+          row.id,
+        );
         const ctx = { err, outboxId: row.id, chatId: row.chatId, attempts, kind: row.kind };
         if (dead) log.error(ctx, "outbound message given up");
         else log.warn({ ...ctx, retryInMs: delay }, "outbound message failed; will retry");
       }
     }
-    return { taken: rows.length, sent };
+    return sent;
   }
 }

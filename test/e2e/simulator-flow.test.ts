@@ -55,8 +55,18 @@ describe("the whole flow through the simulator channel", () => {
     const closed = await t.app.prisma.case.findFirstOrThrow();
     expect(closed.state).toBe("closed");
 
-    const events = await t.app.prisma.caseEvent.findMany({ where: { caseId: closed.id }, orderBy: { id: "asc" } });
-    expect(events.map((e) => e.type)).toEqual(["reported", "dispatched", "duplicate_report", "acknowledge", "fix", "close"]);
+    const events = await t.app.prisma.caseEvent.findMany({
+      where: { caseId: closed.id },
+      orderBy: { id: "asc" },
+    });
+    expect(events.map((e) => e.type)).toEqual([
+      "reported",
+      "dispatched",
+      "duplicate_report",
+      "acknowledge",
+      "fix",
+      "close",
+    ]);
     expect(events.map((e) => e.actorName)).toEqual(["张三", "张三", "李四", "黄卫东", "黄卫东", "廖红梅"]);
     for (const e of events) {
       expect(e.channel).toBe("sim");

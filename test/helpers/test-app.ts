@@ -30,7 +30,11 @@ export interface TestApp {
   dir: string;
   person(name: string): Person;
   /** Sends a message into the simulator chat as `who` (a roster name or a guest name). */
-  say(who: string, text: string, opts?: { images?: InboundImage[]; replyTo?: string; mention?: boolean; id?: string }): Promise<string>;
+  say(
+    who: string,
+    text: string,
+    opts?: { images?: InboundImage[]; replyTo?: string; mention?: boolean; id?: string },
+  ): Promise<string>;
   /** Bot messages sent so far (from the simulator transcript), with their platform ids. */
   botMessages(): Promise<(OutboundMessage & { platformId: string })[]>;
   close(): Promise<void>;
@@ -38,7 +42,9 @@ export interface TestApp {
 
 let seq = 0;
 
-export async function startTestApp(opts: { now?: string; env?: Record<string, string>; dir?: string } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { now?: string; env?: Record<string, string>; dir?: string } = {},
+): Promise<TestApp> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "luzhang-test-"));
   const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: "silent", ...opts.env });
   const clock = new FakeClock(new Date(opts.now ?? "2026-11-26T10:00:00+08:00"));
@@ -75,8 +81,14 @@ export async function startTestApp(opts: { now?: string; env?: Record<string, st
       return id;
     },
     async botMessages() {
-      const rows = await app.prisma.simMessage.findMany({ where: { direction: "out" }, orderBy: { id: "asc" } });
-      return rows.map((r) => ({ ...(JSON.parse(r.payload) as OutboundMessage), platformId: `sim-out-${r.id}` }));
+      const rows = await app.prisma.simMessage.findMany({
+        where: { direction: "out" },
+        orderBy: { id: "asc" },
+      });
+      return rows.map((r) => ({
+        ...(JSON.parse(r.payload) as OutboundMessage),
+        platformId: `sim-out-${r.id}`,
+      }));
     },
     async close() {
       await app.close();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
+  type ActorRole,
   ALL_ACTOR_ROLES,
   ALL_COMMANDS,
   ALL_STATES,
-  type ActorRole,
   type CaseCommandType,
   transition,
 } from "../../src/core/case-lifecycle.ts";
@@ -75,13 +75,14 @@ describe("case lifecycle: every (state, command, role)", () => {
   it.each(rows)("$state + $command by $role", ({ state, command, role }) => {
     const edge = SPEC[state][command];
     const r = transition({ state, command, roles: [role], hasPendingExtension: true });
-    if (edge && edge.roles.includes(role)) {
+    if (edge?.roles.includes(role)) {
       expect(r).toMatchObject({ ok: true, from: state, to: edge.to, actorRole: role });
     } else {
       expect(r.ok).toBe(false);
       if (!r.ok) {
         expect(r.reason.length).toBeGreaterThan(5);
-        const expected = state === "closed" || state === "voided" ? "terminal" : !edge ? undefined : "forbidden";
+        const expected =
+          state === "closed" || state === "voided" ? "terminal" : !edge ? undefined : "forbidden";
         if (expected) expect(r.code).toBe(expected);
         else expect(["forbidden", "wrong_state"]).toContain(r.code);
       }
@@ -89,7 +90,12 @@ describe("case lifecycle: every (state, command, role)", () => {
   });
 
   it("refuses approving an extension that nobody asked for", () => {
-    const r = transition({ state: "in_progress", command: "approve_extension", roles: ["inspector"], hasPendingExtension: false });
+    const r = transition({
+      state: "in_progress",
+      command: "approve_extension",
+      roles: ["inspector"],
+      hasPendingExtension: false,
+    });
     expect(r).toMatchObject({ ok: false, code: "no_pending_extension" });
   });
 
@@ -102,6 +108,10 @@ describe("case lifecycle: every (state, command, role)", () => {
     const r = transition({ state: "awaiting_check", command: "close", roles: ["handler"] });
     expect(r).toMatchObject({ ok: false, reason: "只有精细办督查员可以核查通过。" });
     const w = transition({ state: "awaiting_check", command: "acknowledge", roles: ["handler"] });
-    expect(w).toMatchObject({ ok: false, code: "wrong_state", reason: "该案件当前状态为「待核查」，不能签收。" });
+    expect(w).toMatchObject({
+      ok: false,
+      code: "wrong_state",
+      reason: "该案件当前状态为「待核查」，不能签收。",
+    });
   });
 });

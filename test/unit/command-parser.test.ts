@@ -28,15 +28,29 @@ describe("command parser", () => {
   });
 
   it("reads the extension amount, unit and reason", () => {
-    expect(p("延时 2天 等待配件").command).toMatchObject({ type: "request_extension", amount: 2, unit: "work_day", reason: "等待配件" });
-    expect(p("申请延期4小时，材料未到").command).toMatchObject({ amount: 4, unit: "hour", reason: "材料未到" });
+    expect(p("延时 2天 等待配件").command).toMatchObject({
+      type: "request_extension",
+      amount: 2,
+      unit: "work_day",
+      reason: "等待配件",
+    });
+    expect(p("申请延期4小时，材料未到").command).toMatchObject({
+      amount: 4,
+      unit: "hour",
+      reason: "材料未到",
+    });
     expect(p("延时").command).toMatchObject({ amount: null });
   });
 
   it("finds case numbers anywhere and queries by number", () => {
-    expect(p("查询 ZM20261126-007")).toMatchObject({ command: { type: "query", caseNumber: "ZM20261126-007" } });
+    expect(p("查询 ZM20261126-007")).toMatchObject({
+      command: { type: "query", caseNumber: "ZM20261126-007" },
+    });
     expect(p("zm20261126-007")).toMatchObject({ command: { type: "query", caseNumber: "ZM20261126-007" } });
-    expect(p("ZM20261126-003 收到")).toMatchObject({ command: { type: "acknowledge" }, caseNumbers: ["ZM20261126-003"] });
+    expect(p("ZM20261126-003 收到")).toMatchObject({
+      command: { type: "acknowledge" },
+      caseNumbers: ["ZM20261126-003"],
+    });
   });
 
   it("keeps reasons and departments", () => {

@@ -1,0 +1,211 @@
+/**
+ * Wires the Lark bot to the service: the ports it needs (case views and cards, stored media, the
+ * inbox and the outcome of a button press, roster lookups) implemented over the store.
+ */
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { LarkBot } from "../../bots/lark/lark-bot.ts";
+import type { LarkConfig } from "../../bots/lark/lark-config.ts";
+import type {
+  CaseCardView,
+  InboundOutcome,
+  LarkCaseSource,
+  LarkInbox,
+  LarkMediaSource,
+} from "../../bots/lark/lark-ports.ts";
+import type { LarkRateLimiter } from "../../bots/lark/lark-rate-limiter.ts";
+import { formatTime } from "../conversation/texts.ts";
+import { STATE_LABELS } from "../core/case-lifecycle.ts";
+import { type Light, lightFor } from "../core/light.ts";
+import type { RosterIndex } from "../core/roster-index.ts";
+import { type TaxonomyIndex, timeLimitLabel } from "../core/taxonomy.ts";
+import type { CaseState, Clock, InboundMessage, OutboundMessage } from "../core/types.ts";
+import type { WorkCalendar } from "../core/work-calendar.ts";
+import { type CaseRow, toCaseRecord } from "../store/case-mapper.ts";
+import type { MediaStore } from "../store/media-store.ts";
+import type { PrismaClient } from "../store/generated/client.ts";
+import { fromDbDate, type Sql } from "../store/sql.ts";
+
+/** States in which the chief's clock runs, so the card shows a light. */
+const LIT_STATES: ReadonlySet<CaseState> = new Set(["dispatched", "in_progress", "backlogged"]);
+/** Cards looked at when a case changes: the assignment, notices with buttons, a few re-sends. */
+const MAX_CARDS_PER_CASE = 20;
+/** How often a button press looks whether its command has been processed. */
+const OUTCOME_POLL_MS = 10;
+
+export interface LarkSetupDeps {
+  config: LarkConfig;
+  botName: string;
+  timeZone: string;
+  sql: Sql;
+  prisma: PrismaClient;
+  media: MediaStore;
+  clock: Clock;
+  calendar: WorkCalendar;
+  taxonomy: TaxonomyIndex;
+  roster: () => RosterIndex;
+  ingest: (msg: InboundMessage) => Promise<{ duplicate: boolean; inboxId?: number; dropped?: string }>;
+  server: FastifyInstance;
+  log: Logger;
+  limiter?: LarkRateLimiter;
+  autoReconnect?: boolean;
+}
+
+/** How a case looks on its card, from the store, the roster and the work calendar. */
+export function caseCardSource(
+  deps: Pick<LarkSetupDeps, "sql" | "roster" | "taxonomy" | "calendar" | "clock" | "timeZone">,
+): LarkCaseSource {
+  const { sql } = deps;
+  return {
+    async view(caseNumber: string): Promise<CaseCardView | null> {
+      const row = sql.get<CaseRow>('SELECT * FROM "Case" WHERE number = ?', caseNumber);
+      if (!row) return null;
+      const c = toCaseRecord(row);
+      const roster = deps.roster();
+      const seg = c.segmentId ? roster.segments.get(c.segmentId) : undefined;
+      const item = c.categoryCode ? deps.taxonomy.get(c.categoryCode) : undefined;
+      let light: Light | null = null;
+      if (LIT_STATES.has(c.state) && c.deadline && c.timeLimit) {
+        light = lightFor(
+          deps.calendar.elapsedFraction(c.startedAt, c.deadline, c.timeLimit.unit, deps.clock.now()),
+        );
+      }
+      const limit = c.timeLimit
+        ? `（${timeLimitLabel(c.timeLimit)}${c.extensionCount ? "，已延时" : ""}）`
+        : "";
+      const media = sql.all<{ mediaHash: string; kind: string }>(
+        'SELECT mediaHash, kind FROM "CaseMedia" WHERE caseId = ? ORDER BY addedAt, mediaHash',
+        c.id,
+      );
+      return {
+        number: c.number,
+        state: c.state,
+        stateLabel: STATE_LABELS[c.state],
+        category: item ? `${item.name}（${item.code}）` : "未确定",
+        place: seg ? `${seg.roadName} ${seg.from}至${seg.to}段（${seg.id}，${seg.street}）` : "未确定",
+        summary: c.summary,
+        handlerName: (c.handlerId && roster.people.get(c.handlerId)?.name) || null,
+        deadline: c.deadline ? `${formatTime(c.deadline, deps.timeZone)}${limit}` : "无",
+        light,
+        urgent: c.urgent,
+        reworkCount: c.reworkCount,
+        pendingExtension: Boolean(c.pendingExtension),
+        beforePhotos: media.filter((m) => m.kind === "before").map((m) => m.mediaHash),
+        afterPhotos: media.filter((m) => m.kind === "after").map((m) => m.mediaHash),
+      };
+    },
+
+    async cards(caseNumber: string) {
+      const rows = sql.all<{ platformMessageId: string; payload: string; sentAt: string }>(
+        `SELECT o.platformMessageId, o.payload, o.sentAt FROM "OutboxMessage" o JOIN "Case" c ON c.id = o.caseId
+         WHERE c.number = ? AND o.channel = 'lark' AND o.status = 'sent' AND o.platformMessageId IS NOT NULL
+           AND o.platformMessageId NOT LIKE 'toast:%' ORDER BY o.id DESC LIMIT ?`,
+        caseNumber,
+        MAX_CARDS_PER_CASE * 5,
+      );
+      const cards: { messageId: string; mentions: OutboundMessage["mentions"]; sentAt: Date }[] = [];
+      for (const r of rows) {
+        const message = JSON.parse(r.payload) as OutboundMessage;
+        if (!message.actions?.length) continue;
+        cards.push({
+          messageId: r.platformMessageId,
+          mentions: message.mentions ?? [],
+          sentAt: fromDbDate(r.sentAt),
+        });
+        if (cards.length >= MAX_CARDS_PER_CASE) break;
+      }
+      return cards;
+    },
+
+    async isBotMessage(messageId: string) {
+      return Boolean(
+        sql.get('SELECT 1 AS x FROM "OutboxMessage" WHERE platformMessageId = ? LIMIT 1', messageId),
+      );
+    },
+  };
+}
+
+/** Stored photos and charts by hash. */
+export function mediaSource(sql: Sql, media: MediaStore): LarkMediaSource {
+  return {
+    async read(hash: string) {
+      const row = sql.get<{ path: string; mime: string }>(
+        'SELECT path, mime FROM "Media" WHERE hash = ?',
+        hash,
+      );
+      if (!row) return null;
+      return { data: new Uint8Array(await media.read(row.path)), mime: row.mime };
+    },
+  };
+}
+
+/** The inbox, plus a wait for what the conversation answered to one message. */
+export function larkInbox(sql: Sql, ingest: LarkSetupDeps["ingest"]): LarkInbox {
+  return {
+    ingest,
+    async outcome(inboxId: number, timeoutMs: number): Promise<InboundOutcome | null> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const row = sql.get<{ status: string; note: string }>(
+          'SELECT status, note FROM "InboxMessage" WHERE id = ?',
+          inboxId,
+        );
+        if (row && row.status !== "received") {
+          // Replies of one message carry keys "in:<inboxId>:<n>" (src/conversation/turn.ts).
+          const out = sql.all<{ idempotencyKey: string; payload: string }>(
+            'SELECT idempotencyKey, payload FROM "OutboxMessage" WHERE idempotencyKey LIKE ? ORDER BY id',
+            `in:${inboxId}:%`,
+          );
+          return {
+            status: row.status,
+            note: row.note,
+            replies: out.map((o) => ({
+              ...(JSON.parse(o.payload) as OutboundMessage),
+              idempotencyKey: o.idempotencyKey,
+            })),
+          };
+        }
+        if (Date.now() >= deadline) return null;
+        await new Promise((r) => setTimeout(r, OUTCOME_POLL_MS));
+      }
+    },
+  };
+}
+
+/** Roles the Lark settings decide; other roles of a chat (the digest's) are left as they are. */
+const CONFIGURED_ROLES = ["report", "leadership"];
+
+/**
+ * Records LARK_CHATS as Chat rows with their role (the digest and ranking jobs look for "leadership"),
+ * keeping any other role an admin gave the chat.
+ */
+export async function registerLarkChats(prisma: PrismaClient, chats: LarkConfig["chats"]): Promise<void> {
+  for (const chat of chats) {
+    const id = `lark:${chat.id}`;
+    const existing = await prisma.chat.findUnique({ where: { id } });
+    const kept = (existing?.role ?? "").split(/[\s,]+/).filter((r) => r && !CONFIGURED_ROLES.includes(r));
+    const role = [chat.role, ...kept].join(",");
+    await prisma.chat.upsert({
+      where: { id },
+      create: { id, channel: "lark", role },
+      update: { role, enabled: true },
+    });
+  }
+}
+
+/** The Lark bot over this service's store; `start()` it once the server is set up. */
+export async function setupLark(deps: LarkSetupDeps): Promise<LarkBot> {
+  await registerLarkChats(deps.prisma, deps.config.chats);
+  return new LarkBot({
+    config: deps.config,
+    botName: deps.botName,
+    log: deps.log.child({ channel: "lark" }),
+    inbox: larkInbox(deps.sql, deps.ingest),
+    people: { byOpenId: (openId) => deps.roster().personByLark(openId) },
+    cases: caseCardSource(deps),
+    media: mediaSource(deps.sql, deps.media),
+    server: deps.server,
+    ...(deps.limiter ? { limiter: deps.limiter } : {}),
+    ...(deps.autoReconnect !== undefined ? { autoReconnect: deps.autoReconnect } : {}),
+  });
+}

@@ -1,0 +1,173 @@
+/**
+ * The words of one roster for the rules extractor: road, crossing, landmark and street names with
+ * their aliases (and people's names), added to a jieba dictionary so segmentation keeps them
+ * whole, plus a scanner that finds them (and one-character typos of them) in a message.
+ */
+import { Jieba } from "@node-rs/jieba";
+import { dict } from "@node-rs/jieba/dict.js";
+import { NameTable, nameKey } from "../core/place-names.ts";
+import type { RosterIndex } from "../core/roster-index.ts";
+
+export type NameKind = "road" | "crossing" | "landmark" | "street" | "person";
+
+export interface PlaceName {
+  kind: NameKind;
+  /** The roster's own spelling (road name, crossing name, landmark name …). */
+  canonical: string;
+}
+
+/** A name found in a message: [start, end) in the compact text. */
+export interface Mention extends PlaceName {
+  start: number;
+  end: number;
+  text: string;
+  typo: boolean;
+}
+
+export interface Token {
+  word: string;
+  tag: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Frequency given to roster words in the jieba dictionary: far above any common word (the
+ * shipped dict tops out near 1e6 for 的), so a name is never split into everyday words.
+ */
+const ROSTER_WORD_FREQ = 2_000_000;
+
+/** Words of these parts of speech are never part of a misspelt name (方位, 处所, 代词, 数词, 量词, 时间). */
+const NOT_IN_NAME_TAGS = /^(f|s|r|m|q|t)/;
+/** Single characters that are function words here, never part of a misspelt name. */
+const FUNCTION_CHARS = new Set(
+  "在往向朝从与和跟到至及或的了是有这那个条上下里边旁对把被给让叫离沿于等就也都还很",
+);
+
+/** Whether a token can be part of a misspelt roster name. */
+function canBeInName(t: Token): boolean {
+  if (!/\p{Script=Han}/u.test(t.word)) return false;
+  if (t.word.length === 1) return !FUNCTION_CHARS.has(t.word);
+  return !NOT_IN_NAME_TAGS.test(t.tag);
+}
+
+let baseDict: Uint8Array | undefined;
+
+/** One jieba instance with the shipped dictionary and the roster's words. */
+function buildJieba(words: Iterable<[string, NameKind]>): Jieba {
+  baseDict ??= dict;
+  const jieba = Jieba.withDict(baseDict);
+  const lines: string[] = [];
+  for (const [w, kind] of words) if (!/\s/.test(w)) lines.push(`${w} ${ROSTER_WORD_FREQ} x${kind}`);
+  if (lines.length > 0) jieba.loadDict(Buffer.from(`${lines.join("\n")}\n`));
+  return jieba;
+}
+
+/** The roster's names, the jieba instance that knows them, and the name scanner. */
+export class RosterVocabulary {
+  readonly names = new NameTable<PlaceName>();
+  readonly jieba: Jieba;
+  /** Lengths of place names (3 and more characters), the typo windows to try. */
+  private readonly lengths: number[];
+
+  constructor(readonly roster: RosterIndex) {
+    const add = (name: string, value: PlaceName) => this.names.add(name, value);
+    // Order matters: the first kind added under a name wins (a road that is also a crossing is a road).
+    for (const road of roster.roads.values()) {
+      add(road.name, { kind: "road", canonical: road.name });
+      for (const a of road.aliases) add(a, { kind: "road", canonical: road.name });
+    }
+    for (const lm of roster.landmarks) {
+      add(lm.name, { kind: "landmark", canonical: lm.name });
+      for (const a of lm.aliases) add(a, { kind: "landmark", canonical: lm.name });
+    }
+    for (const road of roster.roads.values()) {
+      for (const c of road.crossings) add(c.name, { kind: "crossing", canonical: c.name });
+    }
+    for (const seg of roster.segments.values()) add(seg.street, { kind: "street", canonical: seg.street });
+    for (const p of roster.people.values())
+      if (p.name.length >= 2) add(p.name, { kind: "person", canonical: p.name });
+    const words: [string, NameKind][] = [];
+    const lengths = new Set<number>();
+    for (const key of this.names.keys()) {
+      const v = this.names.get(key);
+      if (!v) continue;
+      words.push([key, v.kind]);
+      if (v.kind !== "person" && key.length >= 3) lengths.add(key.length);
+    }
+    this.lengths = [...lengths].sort((a, b) => b - a);
+    this.jieba = buildJieba(words);
+  }
+
+  /** Segments compact text into tokens with offsets. */
+  tokenize(compact: string): Token[] {
+    const tokens: Token[] = [];
+    let at = 0;
+    for (const t of this.jieba.tag(compact, true)) {
+      tokens.push({ word: t.word, tag: t.tag, start: at, end: at + t.word.length });
+      at += t.word.length;
+    }
+    return tokens;
+  }
+
+  /**
+   * Roster names in the text: whole tokens first (jieba keeps roster words whole), then any exact
+   * name the segmentation merged into a longer word, then one-character typos that line up with
+   * token boundaries and contain no function word.
+   */
+  findNames(compact: string, tokens: readonly Token[]): Mention[] {
+    const taken = new Array<boolean>(compact.length).fill(false);
+    const found: Mention[] = [];
+    const take = (start: number, end: number, value: PlaceName, typo: boolean) => {
+      for (let i = start; i < end; i++) taken[i] = true;
+      found.push({ ...value, start, end, text: compact.slice(start, end), typo });
+    };
+    const free = (start: number, end: number) => {
+      for (let i = start; i < end; i++) if (taken[i]) return false;
+      return true;
+    };
+    for (const t of tokens) {
+      const v = this.names.get(nameKey(t.word));
+      if (v && free(t.start, t.end)) take(t.start, t.end, v, false);
+    }
+    for (const key of this.names.keys()) {
+      let from = 0;
+      for (;;) {
+        const at = compact.indexOf(key, from);
+        if (at < 0) break;
+        from = at + 1;
+        const v = this.names.get(key);
+        if (v && v.kind !== "person" && free(at, at + key.length)) take(at, at + key.length, v, false);
+      }
+    }
+    this.findTypos(compact, tokens, free, take);
+    return found.sort((a, b) => a.start - b.start);
+  }
+
+  private findTypos(
+    compact: string,
+    tokens: readonly Token[],
+    free: (s: number, e: number) => boolean,
+    take: (s: number, e: number, v: PlaceName, typo: boolean) => void,
+  ): void {
+    const tokenAt = (i: number) => tokens.find((t) => t.start <= i && i < t.end);
+    for (const first of tokens) {
+      if (!canBeInName(first)) continue;
+      for (const len of this.lengths) {
+        const start = first.start;
+        const end = start + len;
+        if (end > compact.length || !free(start, end)) continue;
+        // The name may end inside a token only when that token starts with the name's last
+        // character (路口, 路上, 街边 …).
+        const endToken = tokenAt(end - 1);
+        if (endToken && endToken.end !== end && endToken.start !== end - 1) continue;
+        // A function character may sit inside a misspelt name (清和路 for 清河路), never start it.
+        const inside = tokens.filter((t) => t.start > start && t.end <= end);
+        if (!inside.every((t) => (t.word.length === 1 ? /\p{Script=Han}/u.test(t.word) : canBeInName(t))))
+          continue;
+        const v = this.names.fuzzyKey(compact.slice(start, end));
+        if (v && v.kind !== "person" && v.kind !== "street") take(start, end, v, true);
+      }
+    }
+  }
+}
