@@ -19,22 +19,28 @@ import { migrateDatabase } from "../src/store/migrate.ts";
 import { distinctReports } from "../test/helpers/report-generator.ts";
 import { syntheticRoster } from "./synthetic-roster.ts";
 
-const { values } = parseArgs({ options: { n: { type: "string", default: "5000" } } });
+const { values } = parseArgs({
+  options: { n: { type: "string", default: "5000" }, senders: { type: "string", default: "8" } },
+});
 const N = Number(values.n);
+/** Concurrent senders (think: active groups); each sends its next report once the last is processed. */
+const SENDERS = Number(values.senders);
 const dir = mkdtempSync(join(tmpdir(), "luzhang-bench-"));
 const pct = (xs: number[], p: number) =>
   xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? Number.NaN;
 
-console.log(`路长通 benchmark: ${N} reports, data in ${dir}`);
+console.log(`路长通 benchmark: ${N} reports from ${SENDERS} concurrent senders, data in ${dir}`);
 const rosterFile = join(dir, "roster.json");
-writeFileSync(rosterFile, JSON.stringify(syntheticRoster(400, 5)));
+writeFileSync(rosterFile, JSON.stringify(syntheticRoster(130, 4)));
 
 const waiters = new Map<number, () => void>();
+const processedAt = new Map<number, number>();
 const app = await createApp({
   config: loadConfig({ DATA_DIR: join(dir, "data"), LOG_LEVEL: "silent", LOAD_DEMO_ROSTER: "false" }),
   log: pino({ level: "silent" }),
   startOutbox: process.env.BENCH_NO_OUTBOX !== "1",
   onProcessed: (id) => {
+    processedAt.set(id, performance.now());
     waiters.get(id)?.();
     waiters.delete(id);
   },
@@ -48,32 +54,33 @@ const reports = distinctReports(app.roster(), N);
 console.log(`roster: ${app.roster().segments.size} segments; ${reports.length} distinct reports`);
 
 const latencies: number[] = [];
+let next = 0;
 const started = performance.now();
-for (let i = 0; i < reports.length; i++) {
-  const r = reports[i];
-  if (!r) continue;
-  const t0 = performance.now();
-  let done!: () => void;
-  const processed = new Promise<void>((res) => {
-    done = res;
-  });
-  const res = await app.ingest({
-    channel: "sim",
-    chatId: "sim:demo",
-    messageId: `bench-${i}`,
-    sender: { key: `sim:guest:${i % 50}`, name: "巡查员" },
-    text: `@路长通 ${r.text}`,
-    mentionsBot: true,
-    mentions: [],
-    images: [],
-    sentAt: new Date(),
-  });
-  if (res.inboxId === undefined) throw new Error("not stored");
-  waiters.set(res.inboxId, done);
-  await processed;
-  latencies.push(performance.now() - t0);
-  if ((i + 1) % 1000 === 0) console.log(`  … ${i + 1}/${reports.length}`);
+async function sender(worker: number) {
+  for (;;) {
+    const i = next++;
+    const r = reports[i];
+    if (!r) return;
+    const t0 = performance.now();
+    const res = await app.ingest({
+      channel: "sim",
+      chatId: "sim:demo",
+      messageId: `bench-${i}`,
+      sender: { key: `sim:guest:${worker}-${i % 50}`, name: "巡查员" },
+      text: `@路长通 ${r.text}`,
+      mentionsBot: true,
+      mentions: [],
+      images: [],
+      sentAt: new Date(),
+    });
+    const id = res.inboxId;
+    if (id === undefined) throw new Error("not stored");
+    if (!processedAt.has(id)) await new Promise<void>((resolve) => waiters.set(id, resolve));
+    latencies.push((processedAt.get(id) ?? performance.now()) - t0);
+    if ((i + 1) % 1000 === 0) console.log(`  … ${i + 1}/${reports.length}`);
+  }
 }
+await Promise.all(Array.from({ length: SENDERS }, (_, w) => sender(w)));
 const elapsed = (performance.now() - started) / 1000;
 await app.idle();
 const cases = await app.prisma.case.count();
@@ -90,6 +97,8 @@ await migrateDatabase({ dbFile: rawFile, log: () => {} });
 const db = new Database(rawFile);
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");
+db.pragma("foreign_keys = ON");
+db.pragma("wal_autocheckpoint = 10000"); // same pragmas as src/store/db.ts
 const insInbox = db.prepare(
   "INSERT INTO InboxMessage (channel, platformMessageId, chatId, senderKey, raw, receivedAt, status) VALUES (?, ?, ?, ?, ?, ?, 'received')",
 );

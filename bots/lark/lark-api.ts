@@ -19,20 +19,25 @@ export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
  */
 export const LARK_HTTP_TIMEOUT_MS = 30_000;
 
-/** The SDK's HTTP client with a timeout on every request. */
-export function httpWithTimeout(base: lark.HttpInstance, timeout: number): lark.HttpInstance {
-  const t = <O extends object>(opts?: O) => ({ timeout, ...opts });
+/** The SDK's HTTP client (its axios instance) with a timeout on every request. */
+export function httpWithTimeout(base: typeof lark.defaultHttpInstance, timeout: number): lark.HttpInstance {
+  type Call = (...args: unknown[]) => Promise<unknown>;
+  const b = base as unknown as Record<
+    "request" | "get" | "delete" | "head" | "options" | "post" | "put" | "patch",
+    Call
+  >;
+  const t = (opts?: unknown) => ({ timeout, ...(opts as object | undefined) });
   const http = {
-    request: (opts: Parameters<lark.HttpInstance["request"]>[0]) => base.request(t(opts)),
-    get: (url: string, opts?: object) => base.get(url, t(opts)),
-    delete: (url: string, opts?: object) => base.delete(url, t(opts)),
-    head: (url: string, opts?: object) => base.head(url, t(opts)),
-    options: (url: string, opts?: object) => base.options(url, t(opts)),
-    post: (url: string, data?: unknown, opts?: object) => base.post(url, data, t(opts)),
-    put: (url: string, data?: unknown, opts?: object) => base.put(url, data, t(opts)),
-    patch: (url: string, data?: unknown, opts?: object) => base.patch(url, data, t(opts)),
+    request: (opts?: unknown) => b.request(t(opts)),
+    get: (url: string, opts?: unknown) => b.get(url, t(opts)),
+    delete: (url: string, opts?: unknown) => b.delete(url, t(opts)),
+    head: (url: string, opts?: unknown) => b.head(url, t(opts)),
+    options: (url: string, opts?: unknown) => b.options(url, t(opts)),
+    post: (url: string, data?: unknown, opts?: unknown) => b.post(url, data, t(opts)),
+    put: (url: string, data?: unknown, opts?: unknown) => b.put(url, data, t(opts)),
+    patch: (url: string, data?: unknown, opts?: unknown) => b.patch(url, data, t(opts)),
   };
-  return http as lark.HttpInstance;
+  return http as unknown as lark.HttpInstance;
 }
 
 /** The SDK's cache key type (it spells it with the boxed `Symbol`). */

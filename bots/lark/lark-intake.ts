@@ -50,7 +50,19 @@ export interface LarkIntakeDeps {
   chats: ReadonlySet<string> | null;
 }
 
-const sleep = (ms: number) => new Promise<"late">((resolve) => setTimeout(() => resolve("late"), ms));
+/** `work`'s outcome, or "late" after `ms` (the timer is cleared as soon as the work is done). */
+async function within(work: Promise<unknown>, ms: number): Promise<"done" | "late"> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work.then(() => "done" as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 function toast(type: ToastType, content: string): CardActionResponse {
   const line = content.replace(/\s+/g, " ").trim();
@@ -91,8 +103,7 @@ export class LarkIntake {
       throw err;
     });
     this.track(work);
-    const first = await Promise.race([work.then(() => "done" as const), sleep(ACK_BUDGET_MS)]);
-    if (first === "late")
+    if ((await within(work, ACK_BUDGET_MS)) === "late")
       this.deps.log.info({ eventId }, "Lark message acknowledged before its photos were stored");
   }
 

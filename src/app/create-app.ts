@@ -211,6 +211,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
     log,
     onOutbox: () => outbox.poke(),
+    deliverLocal: () => outbox.sendLocal(),
     ...(options.onProcessed ? { onProcessed: options.onProcessed } : {}),
   });
 

@@ -4,17 +4,42 @@
  */
 import type { Logger } from "pino";
 import type { ConversationService } from "../conversation/conversation-service.ts";
+import type { ConversationStore } from "../conversation/conversation-store.ts";
 import { T } from "../conversation/texts.ts";
-import type { StoredInbound } from "../conversation/turn.ts";
+import type { Outcome, StoredInbound } from "../conversation/turn.ts";
 import type { Clock, InboundMessage } from "../core/types.ts";
 import type { PrismaClient } from "../store/generated/client.ts";
 import type { MediaStore } from "../store/media-store.ts";
 import { type Sql, toDbDate } from "../store/sql.ts";
 import { SqliteConversationStore } from "../store/sqlite-conversation-store.ts";
+import { GroupCommit } from "./group-commit.ts";
 import { inboundProblem } from "./inbound-guard.ts";
 
 /** Platform raw payloads larger than this are cut in the inbox (the text itself is kept whole). */
 const MAX_RAW_CHARS = 64_000;
+/** Messages applied in one transaction at most (each in its own savepoint). */
+const MAX_BATCH = 64;
+
+interface InboxInsert {
+  channel: string;
+  messageId: string;
+  chatId: string;
+  senderKey: string;
+  raw: string;
+  at: string;
+}
+
+type Work = (store: ConversationStore) => Promise<Outcome>;
+
+/** One message of a batch: its work (captured when the conversation reaches its transaction). */
+interface Slot {
+  id: number;
+  msg: StoredInbound;
+  work: Work | null;
+  settle: { resolve: (o: Outcome) => void; reject: (e: unknown) => void } | null;
+  handled: Promise<Outcome>;
+  error: unknown;
+}
 
 export interface InboxProcessorDeps {
   prisma: PrismaClient;
@@ -28,17 +53,40 @@ export interface InboxProcessorDeps {
   log: Logger;
   /** Called after a message produced outbox rows, to wake the sender. */
   onOutbox: () => void;
+  /** Delivers local-channel outbox rows inside the batch's transaction (OutboxWorker.sendLocal). */
+  deliverLocal?: () => Promise<unknown>;
   /** Called after each message is processed (metrics, benchmarks). */
   onProcessed?: (inboxId: number, outcome: { status: string; note: string }) => void;
 }
 
 export class InboxProcessor {
-  private queue: Promise<void> = Promise.resolve();
-  private pending = 0;
+  /** Stored ids waiting to be processed, oldest first. */
+  private readonly queue: number[] = [];
+  private readonly queued = new Set<number>();
+  private running: Promise<void> | null = null;
+  /** Messages stored by this process and not yet processed: saves reading them back. */
+  private readonly fresh = new Map<number, StoredInbound>();
+  private readonly inserts: GroupCommit<InboxInsert, { id: number; created: boolean }>;
 
-  constructor(private readonly deps: InboxProcessorDeps) {}
+  constructor(private readonly deps: InboxProcessorDeps) {
+    this.inserts = new GroupCommit(deps.transaction, (row) => {
+      const r = deps.sql.run(
+        'INSERT OR IGNORE INTO "InboxMessage" (channel, platformMessageId, chatId, senderKey, raw, receivedAt) VALUES (?,?,?,?,?,?)',
+        row.channel,
+        row.messageId,
+        row.chatId,
+        row.senderKey,
+        row.raw,
+        row.at,
+      );
+      return { id: r.lastInsertRowid, created: r.changes === 1 };
+    });
+  }
 
-  /** Stores the message (photos first, as files), then queues it for processing. */
+  /**
+   * Stores the message (photos first, as files), then queues it for processing. Resolves once the
+   * message is committed to the inbox: a platform may be acknowledged then.
+   */
   async ingest(msg: InboundMessage): Promise<{ duplicate: boolean; inboxId?: number; dropped?: string }> {
     const { sql, media, clock, log } = this.deps;
     const problem = inboundProblem(msg);
@@ -72,13 +120,13 @@ export class InboxProcessor {
         toDbDate(clock.now()),
       );
     }
-    let rawText = "";
+    let platformRaw = "";
     try {
-      rawText = msg.raw === undefined ? "" : JSON.stringify(msg.raw).slice(0, MAX_RAW_CHARS);
+      platformRaw = msg.raw === undefined ? "" : JSON.stringify(msg.raw).slice(0, MAX_RAW_CHARS);
     } catch {
-      rawText = "[unserializable]";
+      platformRaw = "[unserializable]";
     }
-    const stored: Omit<StoredInbound, "inboxId"> & { platformRaw: string } = {
+    const message: Omit<StoredInbound, "inboxId"> = {
       channel: msg.channel,
       chatId: msg.chatId,
       messageId: msg.messageId,
@@ -90,22 +138,20 @@ export class InboxProcessor {
       invalidImages,
       ...(typeof msg.replyTo === "string" && msg.replyTo ? { replyTo: msg.replyTo } : {}),
       sentAt: msg.sentAt instanceof Date && !Number.isNaN(msg.sentAt.getTime()) ? msg.sentAt : clock.now(),
-      platformRaw: rawText,
     };
-    // Saving photos awaited file IO: the same message may have been stored meanwhile.
-    const r = sql.run(
-      'INSERT OR IGNORE INTO "InboxMessage" (channel, platformMessageId, chatId, senderKey, raw, receivedAt) VALUES (?,?,?,?,?,?)',
-      msg.channel,
-      msg.messageId,
-      msg.chatId,
-      msg.sender.key,
-      JSON.stringify(stored),
-      toDbDate(clock.now()),
-    );
-    if (r.changes === 0) return { duplicate: true, inboxId: findExisting()?.id ?? -1 };
-    const id = r.lastInsertRowid;
-    this.enqueue(id);
-    return { duplicate: false, inboxId: id };
+    // Saving photos awaited file IO: the same message may have been stored meanwhile (INSERT OR IGNORE).
+    const r = await this.inserts.submit({
+      channel: msg.channel,
+      messageId: msg.messageId,
+      chatId: msg.chatId,
+      senderKey: msg.sender.key,
+      raw: JSON.stringify({ ...message, platformRaw }),
+      at: toDbDate(clock.now()),
+    });
+    if (!r.created) return { duplicate: true, inboxId: findExisting()?.id ?? -1 };
+    this.fresh.set(r.id, { ...message, inboxId: r.id });
+    this.enqueue(r.id);
+    return { duplicate: false, inboxId: r.id };
   }
 
   /** Queues every stored-but-unprocessed message (after a restart), oldest first. */
@@ -119,76 +165,185 @@ export class InboxProcessor {
 
   /** Resolves when everything queued so far is processed. */
   async idle(): Promise<void> {
-    while (this.pending > 0) await this.queue;
+    while (this.running) await this.running;
   }
 
   private enqueue(id: number) {
-    this.pending += 1;
-    // One at a time: SQLite has one writer, and replies keep the order messages came in.
-    this.queue = this.queue
-      .then(() => this.process(id))
-      .finally(() => {
-        this.pending -= 1;
-      });
+    if (this.queued.has(id)) return;
+    this.queued.add(id);
+    this.queue.push(id);
+    // One batch at a time: SQLite has one writer, and replies keep the order messages came in.
+    this.running ??= this.drain().finally(() => {
+      this.running = null;
+    });
   }
 
-  private async process(id: number): Promise<void> {
-    const { sql, conversation, log, clock } = this.deps;
-    const row = sql.get<{ raw: string; status: string; channel: string; chatId: string }>(
-      'SELECT raw, status, channel, chatId FROM "InboxMessage" WHERE id = ?',
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const ids = this.queue.splice(0, MAX_BATCH);
+      try {
+        await this.processBatch(ids);
+      } catch (err) {
+        // The batch's transaction failed as a whole (e.g. the disk): its rows stay "received"
+        // and are taken up again at the next start.
+        this.deps.log.error({ err, inboxIds: ids }, "processing a batch of inbound messages failed");
+      } finally {
+        for (const id of ids) this.queued.delete(id);
+      }
+      this.deps.onOutbox();
+    }
+  }
+
+  private load(id: number): StoredInbound | null {
+    const cached = this.fresh.get(id);
+    this.fresh.delete(id);
+    if (cached) return cached;
+    const row = this.deps.sql.get<{ raw: string; status: string }>(
+      'SELECT raw, status FROM "InboxMessage" WHERE id = ?',
       id,
     );
-    if (row?.status !== "received") return;
-    const msg = { ...(JSON.parse(row.raw) as StoredInbound), inboxId: id };
-    msg.sentAt = new Date(msg.sentAt);
-    try {
-      const outcome = await conversation.handle(msg, (work) =>
-        this.deps.transaction(async () => {
-          // Re-check inside the transaction: processed once, even if queued twice.
-          const fresh = sql.get<{ status: string }>('SELECT status FROM "InboxMessage" WHERE id = ?', id);
-          if (fresh?.status !== "received") return { status: "dropped" as const, note: "already processed" };
-          const out = await work(new SqliteConversationStore(sql, clock.now()));
-          sql.run(
-            'UPDATE "InboxMessage" SET status = ?, note = ?, processedAt = ?, attempts = attempts + 1 WHERE id = ?',
-            out.status,
-            out.note.slice(0, 500),
-            toDbDate(clock.now()),
-            id,
-          );
-          return out;
-        }),
-      );
-      if (outcome.status === "dropped")
-        log.info({ inboxId: id, reason: outcome.note }, "inbound message dropped");
-      this.deps.onProcessed?.(id, outcome);
-    } catch (err) {
-      log.error(
-        { err, inboxId: id, channel: row.channel, chatId: row.chatId },
-        "processing an inbound message failed",
-      );
-      await this.fail(id, msg, err);
-      this.deps.onProcessed?.(id, { status: "failed", note: String(err) });
+    if (row?.status !== "received") return null;
+    const { platformRaw: _raw, ...msg } = JSON.parse(row.raw) as StoredInbound & { platformRaw?: string };
+    return { ...msg, inboxId: id, sentAt: new Date(msg.sentAt) };
+  }
+
+  /**
+   * Phase 1 lets each message reach its transaction (extraction, maybe an LLM call, happens here,
+   * outside any transaction). Phase 2 applies them all, in order, in one transaction with a
+   * savepoint each, and records each outcome with its effects. Phase 3 hands out the outcomes.
+   */
+  private async processBatch(ids: readonly number[]): Promise<void> {
+    const { conversation } = this.deps;
+    const slots: Slot[] = [];
+    for (const id of ids) {
+      const msg = this.load(id);
+      if (!msg) continue;
+      const slot: Slot = {
+        id,
+        msg,
+        work: null,
+        settle: null,
+        handled: Promise.resolve({ status: "dropped", note: "" }),
+        error: null,
+      };
+      let reached!: () => void;
+      const atTransaction = new Promise<void>((resolve) => {
+        reached = resolve;
+      });
+      slot.handled = conversation.handle(msg, (work) => {
+        slot.work = work;
+        reached();
+        return new Promise<Outcome>((resolve, reject) => {
+          slot.settle = { resolve, reject };
+        });
+      });
+      await Promise.race([
+        atTransaction,
+        slot.handled.then(
+          () => undefined,
+          (e: unknown) => {
+            slot.error = e;
+          },
+        ),
+      ]);
+      slots.push(slot);
     }
-    this.deps.onOutbox();
+    if (slots.length === 0) return;
+    const results = await this.deps.transaction(async () => {
+      const out = new Map<number, Outcome | { error: unknown }>();
+      for (const slot of slots) out.set(slot.id, await this.applyOne(slot));
+      // The simulator's replies land in the same commit as the cases they are about.
+      await this.deliverLocalSafely();
+      return out;
+    });
+    for (const slot of slots) {
+      const r = results.get(slot.id);
+      if (r && "error" in r) slot.settle?.reject(r.error);
+      else if (r) slot.settle?.resolve(r);
+      try {
+        const outcome = await slot.handled;
+        if (outcome.status === "dropped")
+          this.deps.log.info({ inboxId: slot.id, reason: outcome.note }, "inbound message dropped");
+        this.deps.onProcessed?.(slot.id, outcome);
+      } catch (err) {
+        this.deps.log.error(
+          { err, inboxId: slot.id, channel: slot.msg.channel, chatId: slot.msg.chatId },
+          "processing an inbound message failed",
+        );
+        this.deps.onProcessed?.(slot.id, { status: "failed", note: String(err) });
+      }
+    }
+  }
+
+  /** A failure to deliver locally must not undo the batch: the outbox worker retries those rows. */
+  private async deliverLocalSafely(): Promise<void> {
+    if (!this.deps.deliverLocal) return;
+    this.deps.sql.run("SAVEPOINT deliver_local");
+    try {
+      await this.deps.deliverLocal();
+      this.deps.sql.run("RELEASE deliver_local");
+    } catch (err) {
+      this.deps.sql.run("ROLLBACK TO deliver_local");
+      this.deps.sql.run("RELEASE deliver_local");
+      this.deps.log.warn(
+        { err },
+        "local delivery in the inbox transaction failed; the outbox worker will retry",
+      );
+    }
+  }
+
+  /** Applies one message inside the batch transaction, in its own savepoint. */
+  private async applyOne(slot: Slot): Promise<Outcome | { error: unknown }> {
+    const { sql, clock } = this.deps;
+    const fresh = sql.get<{ status: string }>('SELECT status FROM "InboxMessage" WHERE id = ?', slot.id);
+    // Processed once, even if queued twice.
+    if (fresh?.status !== "received") return { status: "dropped", note: "already processed" };
+    if (!slot.work) {
+      this.markFailed(slot, slot.error);
+      return { error: slot.error };
+    }
+    sql.run("SAVEPOINT inbox_message");
+    try {
+      const out = await slot.work(new SqliteConversationStore(sql, clock.now()));
+      sql.run(
+        'UPDATE "InboxMessage" SET status = ?, note = ?, processedAt = ?, attempts = attempts + 1 WHERE id = ?',
+        out.status,
+        out.note.slice(0, 500),
+        toDbDate(clock.now()),
+        slot.id,
+      );
+      sql.run("RELEASE inbox_message");
+      return out;
+    } catch (error) {
+      // Nothing of this message is kept; the others of the batch are unaffected.
+      sql.run("ROLLBACK TO inbox_message");
+      sql.run("RELEASE inbox_message");
+      this.markFailed(slot, error);
+      return { error };
+    }
   }
 
   /** Marks the row failed and tells the sender, so nothing fails silently. */
-  private async fail(id: number, msg: StoredInbound, err: unknown) {
+  private markFailed(slot: Slot, err: unknown) {
     const { sql, clock } = this.deps;
-    const note = err instanceof Error ? err.message.slice(0, 500) : String(err).slice(0, 500);
-    await this.deps.transaction(async () => {
-      sql.run(
-        "UPDATE \"InboxMessage\" SET status = 'failed', note = ?, processedAt = ?, attempts = attempts + 1 WHERE id = ?",
-        note,
-        toDbDate(clock.now()),
-        id,
+    const note = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+    sql.run(
+      "UPDATE \"InboxMessage\" SET status = 'failed', note = ?, processedAt = ?, attempts = attempts + 1 WHERE id = ?",
+      note,
+      toDbDate(clock.now()),
+      slot.id,
+    );
+    if (slot.msg.mentionsBot) {
+      void new SqliteConversationStore(sql, clock.now()).enqueue(
+        {
+          chatId: slot.msg.chatId,
+          text: T.internalError,
+          mentions: [],
+          kind: "error",
+          replyTo: slot.msg.messageId,
+        },
+        { idempotencyKey: `in:${slot.id}:error` },
       );
-      if (msg.mentionsBot) {
-        await new SqliteConversationStore(sql, clock.now()).enqueue(
-          { chatId: msg.chatId, text: T.internalError, mentions: [], kind: "error", replyTo: msg.messageId },
-          { idempotencyKey: `in:${id}:error` },
-        );
-      }
-    });
+    }
   }
 }

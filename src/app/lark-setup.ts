@@ -22,8 +22,8 @@ import { type TaxonomyIndex, timeLimitLabel } from "../core/taxonomy.ts";
 import type { CaseState, Clock, InboundMessage, OutboundMessage } from "../core/types.ts";
 import type { WorkCalendar } from "../core/work-calendar.ts";
 import { type CaseRow, toCaseRecord } from "../store/case-mapper.ts";
-import type { MediaStore } from "../store/media-store.ts";
 import type { PrismaClient } from "../store/generated/client.ts";
+import type { MediaStore } from "../store/media-store.ts";
 import { fromDbDate, type Sql } from "../store/sql.ts";
 
 /** States in which the chief's clock runs, so the card shows a light. */

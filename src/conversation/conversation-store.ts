@@ -43,6 +43,12 @@ export interface CaseRecord {
   createdAt: Date;
 }
 
+/** The few fields of a case that duplicate detection reads. */
+export type CaseBrief = Pick<
+  CaseRecord,
+  "id" | "number" | "state" | "categoryCode" | "segmentId" | "createdAt"
+>;
+
 export type NewCase = Omit<CaseRecord, "id" | "number"> & { prefix: string; day: string };
 export type CasePatch = Partial<Omit<CaseRecord, "id" | "number" | "createdAt">>;
 
@@ -74,7 +80,8 @@ export interface ConversationStore {
   pendingCaseReportedBy(reporterKey: string, chatId: string): Promise<CaseRecord | null>;
   /** The reporter's latest open case in this chat created at or after `since`. */
   recentCaseReportedBy(reporterKey: string, chatId: string, since: Date): Promise<CaseRecord | null>;
-  openCasesOnSegment(segmentId: string): Promise<CaseRecord[]>;
+  /** Open cases on a segment, just what duplicate detection needs. */
+  openCasesOnSegment(segmentId: string): Promise<CaseBrief[]>;
   casesInStates(states: readonly CaseState[], limit: number): Promise<CaseRecord[]>;
   attachMedia(caseId: number, hashes: readonly string[], kind: "before" | "after", at: Date): Promise<void>;
   addPendingPhotos(p: {

@@ -81,7 +81,7 @@ async function openCase(
   if (item && resolved.ok) {
     const open = await store.openCasesOnSegment(resolved.segment.id);
     const family = categoryFamily(item);
-    const dup = findDuplicate(
+    const dupBrief = findDuplicate(
       open.map((c) => ({
         ...c,
         family: c.categoryCode
@@ -91,6 +91,7 @@ async function openCase(
       family,
       resolved.segment.id,
     );
+    const dup = dupBrief ? await store.caseById(dupBrief.id) : null;
     if (dup) {
       await turn.event(dup, "duplicate_report", {
         role: "reporter",

@@ -134,12 +134,15 @@ function hamming(a: string, b: string): number {
 export class NameTable<T> {
   private readonly byKey = new Map<string, T>();
   private readonly byLength = new Map<number, { key: string; value: T }[]>();
+  /** keys() is asked for every message; the table only changes while a roster is loaded. */
+  private sortedKeys: string[] | null = null;
 
   /** Adds `name` for `value`; the first value added under a key wins. */
   add(name: string, value: T): void {
     const key = nameKey(name);
     if (!key || this.byKey.has(key)) return;
     this.byKey.set(key, value);
+    this.sortedKeys = null;
     const list = this.byLength.get(key.length) ?? [];
     list.push({ key, value });
     this.byLength.set(key.length, list);
@@ -176,8 +179,9 @@ export class NameTable<T> {
   }
 
   /** Every key, longest first (for scanning free text). */
-  keys(): string[] {
-    return [...this.byKey.keys()].sort((a, b) => b.length - a.length);
+  keys(): readonly string[] {
+    this.sortedKeys ??= [...this.byKey.keys()].sort((a, b) => b.length - a.length);
+    return this.sortedKeys;
   }
 
   get(key: string): T | undefined {

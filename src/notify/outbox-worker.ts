@@ -161,23 +161,40 @@ export class OutboxWorker {
    * row holds back later rows of its chat. `taken` counts the local rows.
    */
   async sendDue(): Promise<{ taken: number; sent: number }> {
-    const { sql, clock, channels } = this.opts;
+    const { channels } = this.opts;
     const locals = [...channels.values()].filter((c) => c.local === true).map((c) => c.name);
     const marks = locals.map(() => "?").join(", ");
-    const local =
-      locals.length === 0
-        ? []
-        : sql.all<OutboxRow>(
-            `SELECT id, idempotencyKey, channel, chatId, payload, kind, attempts FROM "OutboxMessage" WHERE status = 'pending' AND nextAttemptAt <= ? AND channel IN (${marks}) ORDER BY id LIMIT ?`,
-            toDbDate(clock.now()),
-            ...locals,
-            this.opts.batchSize,
-          );
-    const tx = this.opts.transaction;
-    const sentLocal =
-      local.length === 0 ? 0 : tx ? await tx(() => this.sendRows(local)) : await this.sendRows(local);
+    let local = { taken: 0, sent: 0 };
+    if (locals.length > 0) {
+      // Selected inside the transaction, so rows another transaction just delivered are not taken.
+      const tx = this.opts.transaction;
+      local = tx ? await tx(() => this.sendLocal(locals, marks)) : await this.sendLocal(locals, marks);
+    }
     this.startLanes(locals, marks);
-    return { taken: local.length, sent: sentLocal };
+    return local;
+  }
+
+  /**
+   * Delivers due rows of local channels (the simulator) and marks them sent. Call it inside an open
+   * transaction: the inbox does so at the end of each batch, so a report's replies appear in the
+   * same commit as the case.
+   */
+  async sendLocal(
+    locals: readonly string[] = [...this.opts.channels.values()]
+      .filter((c) => c.local === true)
+      .map((c) => c.name),
+    marks: string = locals.map(() => "?").join(", "),
+  ): Promise<{ taken: number; sent: number }> {
+    if (locals.length === 0) return { taken: 0, sent: 0 };
+    const { sql, clock } = this.opts;
+    const rows = sql.all<OutboxRow>(
+      `SELECT id, idempotencyKey, channel, chatId, payload, kind, attempts FROM "OutboxMessage" WHERE status = 'pending' AND nextAttemptAt <= ? AND channel IN (${marks}) ORDER BY id LIMIT ?`,
+      toDbDate(clock.now()),
+      ...locals,
+      this.opts.batchSize,
+    );
+    if (rows.length === 0) return { taken: 0, sent: 0 };
+    return { taken: rows.length, sent: await this.sendRows(rows) };
   }
 
   /** Starts a lane for each remote chat with due rows (oldest first) that has none yet. */

@@ -16,6 +16,9 @@ const PRAGMAS = [
   "PRAGMA synchronous = NORMAL;",
   "PRAGMA busy_timeout = 5000;",
   "PRAGMA foreign_keys = ON;",
+  // Checkpoint the WAL every ~40 MB instead of every 4 MB: each checkpoint fsyncs the database
+  // file, and with the default the hot path paid one fsync per ~30 reports (npm run bench).
+  "PRAGMA wal_autocheckpoint = 10000;",
 ].join("\n");
 
 export interface Database {
@@ -82,6 +85,23 @@ function gateTransactions(adapter: SqlDriverAdapter, gate: TxGate) {
   };
 }
 
+const STATEMENTS = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+
+/** Transaction control statements, prepared once per connection (exec() would parse every time). */
+function statement(db: BetterSqlite3.Database, sql: string): BetterSqlite3.Statement {
+  let cache = STATEMENTS.get(db);
+  if (!cache) {
+    cache = new Map();
+    STATEMENTS.set(db, cache);
+  }
+  let stmt = cache.get(sql);
+  if (!stmt) {
+    stmt = db.prepare(sql);
+    cache.set(sql, stmt);
+  }
+  return stmt;
+}
+
 /** Opens `dbFile` (a path, not a URL) with the service's SQLite settings. */
 export function openDatabase(options: { dbFile: string }): Database {
   let client: BetterSqlite3.Database | null = null;
@@ -102,13 +122,13 @@ export function openDatabase(options: { dbFile: string }): Database {
       const db = await sqlite();
       const open = await gate.acquire();
       try {
-        db.exec("BEGIN IMMEDIATE");
+        statement(db, "BEGIN IMMEDIATE").run();
         try {
           const result = await work();
-          db.exec("COMMIT");
+          statement(db, "COMMIT").run();
           return result;
         } catch (error) {
-          if (db.inTransaction) db.exec("ROLLBACK");
+          if (db.inTransaction) statement(db, "ROLLBACK").run();
           throw error;
         }
       } finally {

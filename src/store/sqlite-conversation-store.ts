@@ -1,5 +1,6 @@
 /** ConversationStore in direct SQL on the shared SQLite connection, inside the caller's transaction. */
 import type {
+  CaseBrief,
   CasePatch,
   CaseRecord,
   ConversationStore,
@@ -9,7 +10,7 @@ import type {
 import { formatCaseNumber } from "../core/case-number.ts";
 import { type CaseState, OPEN_STATES, type OutboundMessage } from "../core/types.ts";
 import { type CaseRow, toCaseColumns, toCaseRecord } from "./case-mapper.ts";
-import { type Sql, toDbDate } from "./sql.ts";
+import { fromDbDate, type Sql, toDbDate } from "./sql.ts";
 
 const OPEN_LIST = OPEN_STATES.map((s) => `'${s}'`).join(",");
 /** Column names are fixed identifiers from CasePatch, never user text; still, allow only these. */
@@ -52,10 +53,21 @@ function checkedColumns(cols: Record<string, unknown>): string[] {
 }
 
 export class SqliteConversationStore implements ConversationStore {
+  /**
+   * Cases this transaction created, read or changed: an update merges into the known record
+   * instead of reading the row back (the store lives for one transaction, so nothing else writes).
+   */
+  private readonly known = new Map<number, CaseRecord>();
+
   constructor(
     private readonly sql: Sql,
     private readonly now: Date,
   ) {}
+
+  private remember(rec: CaseRecord): CaseRecord {
+    this.known.set(rec.id, rec);
+    return rec;
+  }
 
   async createCase(data: NewCase): Promise<CaseRecord> {
     const { prefix, day, ...rest } = data;
@@ -75,7 +87,7 @@ export class SqliteConversationStore implements ConversationStore {
       `INSERT INTO "Case" (${names.map((n) => `"${n}"`).join(",")}) VALUES (${names.map(() => "?").join(",")})`,
       ...values,
     );
-    return this.mustCase(r.lastInsertRowid);
+    return this.remember({ ...rest, id: r.lastInsertRowid, number: formatCaseNumber(prefix, day, seq) });
   }
 
   async updateCase(id: number, patch: CasePatch): Promise<CaseRecord> {
@@ -88,13 +100,15 @@ export class SqliteConversationStore implements ConversationStore {
       toDbDate(this.now),
       id,
     );
-    return this.mustCase(id);
+    const base = this.known.get(id) ?? this.mustCase(id);
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    return this.remember({ ...base, ...defined });
   }
 
   private mustCase(id: number): CaseRecord {
     const row = this.sql.get<CaseRow>('SELECT * FROM "Case" WHERE id = ?', id);
     if (!row) throw new Error(`case ${id} vanished`);
-    return toCaseRecord(row);
+    return this.remember(toCaseRecord(row));
   }
 
   async appendEvent(e: NewCaseEvent): Promise<void> {
@@ -176,13 +190,13 @@ export class SqliteConversationStore implements ConversationStore {
     return row ? toCaseRecord(row) : null;
   }
 
-  async openCasesOnSegment(segmentId: string): Promise<CaseRecord[]> {
+  async openCasesOnSegment(segmentId: string): Promise<CaseBrief[]> {
     return this.sql
-      .all<CaseRow>(
-        `SELECT * FROM "Case" WHERE segmentId = ? AND state IN (${OPEN_LIST}) ORDER BY id`,
+      .all<{ id: number; number: string; state: string; categoryCode: string | null; createdAt: string }>(
+        `SELECT id, number, state, categoryCode, createdAt FROM "Case" WHERE segmentId = ? AND state IN (${OPEN_LIST}) ORDER BY id`,
         segmentId,
       )
-      .map(toCaseRecord);
+      .map((r) => ({ ...r, state: r.state as CaseState, segmentId, createdAt: fromDbDate(r.createdAt) }));
   }
 
   async casesInStates(states: readonly CaseState[], limit: number): Promise<CaseRecord[]> {

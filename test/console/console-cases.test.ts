@@ -147,3 +147,29 @@ describe("exports and rankings", () => {
     expect(long.json().error).toBe("统计区间不能超过 3 年");
   });
 });
+
+describe("cached lights", () => {
+  it("are computed again when the work calendar changes", async () => {
+    const first = await startTestApp({ env: { CONSOLE_PASSWORD } });
+    seedDemoCases(first, 300, 10);
+    const c1 = (await signIn(first)).client;
+    expect((await c1.get("/console/api/cases?light=yellow")).statusCode).toBe(200);
+    const dir = first.dir;
+    await first.close();
+
+    const second = await startTestApp({ env: { CONSOLE_PASSWORD, WORK_HOURS: "09:00-17:00" }, dir });
+    try {
+      const calendar = createWorkCalendar({ workHours: [{ start: "09:00", end: "17:00" }] });
+      const cases = second.app.sql
+        .all<Record<string, string | number | null>>('SELECT * FROM "Case"')
+        .map(toCaseRecord);
+      const c2 = (await signIn(second)).client;
+      for (const light of ["yellow", "green", "red"] as const) {
+        const expected = cases.filter((c) => lightOf(c, second.clock.now(), calendar) === light).length;
+        expect((await c2.get(`/console/api/cases?light=${light}`)).json().total, light).toBe(expected);
+      }
+    } finally {
+      await second.close();
+    }
+  });
+});

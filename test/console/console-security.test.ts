@@ -49,7 +49,7 @@ describe("console sign-in and sessions", () => {
     ]) {
       const res = await s.inject({ method: "GET", url });
       expect(res.statusCode, url).toBe(302);
-      expect(res.headers.location).toBe("/console/login");
+      expect(res.headers.location).toBe(`/console/login?next=${encodeURIComponent(url)}`);
     }
     const post = await s.inject({
       method: "POST",

@@ -94,6 +94,19 @@ export class CaseLightCache {
     },
   ) {}
 
+  /**
+   * Forgets every cached yellowAt when the work calendar changed (working hours, holidays, time zone)
+   * since they were computed: `fingerprint` describes the calendar, `stored` is the one they were
+   * computed with. Returns whether they were forgotten.
+   */
+  async forgetIfCalendarChanged(fingerprint: string, stored: string | null): Promise<boolean> {
+    if (stored === fingerprint) return false;
+    await this.deps.transaction(async () => {
+      this.deps.sql.run('UPDATE "Case" SET yellowDeadline = NULL WHERE yellowDeadline IS NOT NULL');
+    });
+    return stored !== null;
+  }
+
   /** Computes yellowAt where it is missing or was computed for another deadline. Returns how many. */
   async refresh(): Promise<number> {
     const { sql, transaction, calendar } = this.deps;

@@ -113,7 +113,8 @@ export async function registerAuth(
       ) {
         return reply.code(401).send({ ok: false, error: C.loginRequired });
       }
-      return reply.redirect(`${COOKIE_PATH}/login`);
+      // Back to the page after sign-in (login.js only follows paths inside the console).
+      return reply.redirect(`${COOKIE_PATH}/login?next=${encodeURIComponent(req.url)}`);
     }
   });
   // Every state change carries the token of its session (after the session hook: it needs the user).

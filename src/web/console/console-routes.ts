@@ -27,6 +27,9 @@ const PUBLIC_DIR = fileURLToPath(new URL("./public/", import.meta.url));
 /** ECharts' prebuilt bundle, served as a file (there is no CDN on an intranet). */
 const ECHARTS_DIR = path.dirname(createRequire(import.meta.url).resolve("echarts/dist/echarts.min.js"));
 
+/** Setting key: the work calendar the cached case lights were computed with. */
+const LIGHT_CALENDAR_KEY = "console.lightCalendar";
+
 /** Page path under /console → its HTML file. */
 const PAGES: Record<string, string> = {
   "/": "cases.html",
@@ -79,9 +82,9 @@ export async function registerConsole(server: FastifyInstance, deps: ConsoleDeps
 
   await server.register(
     async (app) => {
+      // Security headers on every console response (this context only: other pages keep theirs).
       await app.register(helmet, {
         contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
-        // Pages are per user: never stored by a shared cache.
         global: true,
       });
       await app.register(cookie, { secret: secrets.sessionSecret });
@@ -132,6 +135,18 @@ export async function registerConsole(server: FastifyInstance, deps: ConsoleDeps
   );
 
   if (!deps.config.simulator) server.get("/", async (_req, reply) => reply.redirect("/console/"));
+  // Cached yellow instants depend on the work calendar: a changed calendar makes them all stale.
+  const { timeZone, workHours, holidaysOverride, workdaysOverride } = deps.config;
+  const fingerprint = JSON.stringify({ timeZone, workHours, holidaysOverride, workdaysOverride });
+  const stored = await deps.prisma.setting.findUnique({ where: { key: LIGHT_CALENDAR_KEY } });
+  if (await lights.forgetIfCalendarChanged(fingerprint, stored?.value ?? null)) {
+    deps.log.info("工作日历配置已变化，重新计算案件灯色");
+  }
+  await deps.prisma.setting.upsert({
+    where: { key: LIGHT_CALENDAR_KEY },
+    create: { key: LIGHT_CALENDAR_KEY, value: fingerprint },
+    update: { value: fingerprint },
+  });
   // Lights of existing cases are computed once in the background; later calls only do what changed.
   lights.refresh().catch((err: unknown) => deps.log.error({ err }, "computing case lights failed"));
 }

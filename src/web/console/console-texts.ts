@@ -59,11 +59,9 @@ export const C = {
   // Sign-in and sessions
   loginRequired: "请先登录",
   loginFailed: "姓名或密码不正确",
-  loginNotInspector: "姓名或密码不正确",
   loginThrottled: (minutes: number) => `登录失败次数过多，请 ${minutes} 分钟后再试`,
   csrfFailed: "安全校验失败（页面已过期或请求来源不明），请刷新页面后重试",
   badRequest: "请求参数有误",
-  notFound: "未找到",
   internalError: "服务器内部错误，已记录，请稍后再试",
   caseNotFound: (num: string) => `未找到案件 ${num}`,
   generatedPassword: (password: string) =>

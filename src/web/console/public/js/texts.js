@@ -1,16 +1,10 @@
-// Every sentence the console pages show, in one place.
+// Every sentence the console pages build in script, in one place (fixed labels are in the HTML).
 
 export const TEXT = {
-  brand: "路长通",
-  brandSub: "精细办后台",
-  logout: "退出",
-  loading: "加载中…",
   loadFailed: "加载失败，请刷新页面重试",
   networkError: "网络错误，请检查连接后重试",
   sessionExpired: "登录已过期，请重新登录",
   // Sign-in
-  loginTitle: "精细办后台登录",
-  loginHint: "请输入您在路长名册中的姓名（督查员或管理员）和后台密码。",
   loginSubmit: "登录",
   loginBusy: "正在登录…",
   cookieBlocked:
@@ -21,8 +15,6 @@ export const TEXT = {
   casesTotal: (n) => `共 ${n} 件`,
   noCases: "没有符合条件的案件",
   page: (p, pages) => `第 ${p} / ${pages} 页`,
-  prev: "上一页",
-  next: "下一页",
   periods: {
     all: "全部时间",
     today: "今天",
@@ -40,10 +32,7 @@ export const TEXT = {
   // Case page
   caseNotFound: "未找到该案件",
   before: "整改前",
-  after: "整改后",
   noPhotos: "暂无照片",
-  timeline: "处置记录",
-  actions: "督查操作",
   noActions: "当前状态下没有可执行的督查操作。",
   cannotAct: "您已不在名册的督查员或管理员中，只能查看。",
   reason: "原因",
@@ -57,8 +46,6 @@ export const TEXT = {
   submit: "确定",
   cancel: "取消",
   working: "处理中…",
-  printNotice: "打印整改通知单",
-  backToList: "返回列表",
   pendingExtension: (e) =>
     `${e.requestedBy || "责任人"}申请延时 ${e.amount}${e.unit}${e.reason ? `，原因：${e.reason}` : ""}`,
   stateChange: (from, to) => `${from} → ${to}`,
@@ -86,22 +73,14 @@ export const TEXT = {
     duplicateOf: "关联案件",
   },
   // Map
-  mapTitle: "路网示意图",
   mapHint:
     "按名册中路口坐标绘制的示意图（非实际地图）。圆点为在办案件，颜色表示灯色；点击圆点打开案件，点击数字打开该路段的案件列表。",
   mapStats: (pinned, unlocated, noCoords) =>
     `图上在办案件 ${pinned} 件${unlocated ? `；未定位 ${unlocated} 件` : ""}${noCoords ? `；所在路段缺坐标 ${noCoords} 件` : ""}`,
   mapNoCoordinates: "名册中的路口没有坐标，无法绘制示意图。请在名册中补充路口经纬度。",
   clusterTitle: (seg, n) => `${seg}：在办 ${n} 件，点击查看列表`,
-  zoomIn: "放大",
-  zoomOut: "缩小",
-  zoomReset: "复位",
   // Rankings
-  unit: "考核对象",
-  query: "查询",
-  exportExcel: "导出 Excel",
   scoreChart: (unit) => `${unit}考核得分`,
-  trendChart: "案件趋势",
   created: "新增案件",
   closed: "结案数",
   onTimeRate: "按期处置率",
@@ -113,16 +92,12 @@ export const TEXT = {
   upload: "上传名册",
   uploadHint:
     "支持 .json（luzhang-roster/v1）、.xlsx、.csv，与命令行 npm run roster:import 使用同一导入程序和检查规则。",
-  dryRun: "仅检查，不导入",
   uploadBusy: "正在检查…",
   problemsTitle: (name, n) => `“${name}”有 ${n} 个问题，未导入（数据库未改动）：`,
   warningsTitle: "提示：",
   problemCols: ["级别", "工作表", "行", "列", "位置", "问题"],
   error: "错误",
   warning: "提示",
-  people: "人员",
-  segments: "路段",
-  filterPlaceholder: "按姓名、编号、道路筛选",
   edit: "编辑",
   save: "保存",
   saved: "已保存",
