@@ -77,7 +77,7 @@ export class ConversationService {
     addressed: boolean,
     report: ReportReply | null = null,
   ): Promise<Outcome> {
-    const { msg, store, deps } = turn;
+    const { msg, deps } = turn;
     const text = msg.text ?? "";
     if (!addressed) {
       // Photos without an @ (WeChat sends them alone): keep them for the caption, or attach them

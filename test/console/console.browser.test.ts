@@ -4,13 +4,13 @@
  * Excel exports read back, the printable notice — with markup from chat users shown as text on every
  * page. Screenshots of each page go to test-output/console-*.png.
  */
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, warnIfNoChromium } from "../helpers/chromium.ts";
 import {
   HOSTILE,
   HOSTILE_MARK,
@@ -21,25 +21,9 @@ import {
 } from "./console-fixtures.ts";
 import { CONSOLE_PASSWORD, type ConsoleApp, INSPECTOR, startConsoleApp } from "./console-harness.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-  "--disable-sync",
-  "--disable-quic",
-];
 const OUT = "test-output";
 
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(
-    `console browser test skipped: ${CHROMIUM} not found. Install it with: apt-get install -y chromium`,
-  );
-}
+warnIfNoChromium("console browser test");
 
 describe.skipIf(!hasChromium)(`精细办 console in Chromium (needs ${CHROMIUM})`, () => {
   let t: ConsoleApp;

@@ -2,18 +2,16 @@
  * The whole product through the simulator page in a real Chromium: a report typed in the browser,
  * the chief's 签收 and 已整改 with a photo, the inspector's 核查通过 — against the real service.
  */
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, warnIfNoChromium } from "../helpers/chromium.ts";
 import { PNG_1PX, startTestApp, type TestApp } from "../helpers/test-app.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(`browser e2e skipped: ${CHROMIUM} not found. Install it with: apt-get install -y chromium`);
+warnIfNoChromium("browser e2e");
 
 describe.skipIf(!hasChromium)(
   `the product in a browser (needs ${CHROMIUM}: apt-get install -y chromium)`,
@@ -30,16 +28,7 @@ describe.skipIf(!hasChromium)(
       context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "luzhang-e2e-chromium-")), {
         executablePath: CHROMIUM,
         headless: true,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--no-first-run",
-          "--disable-sync",
-          "--disable-quic",
-        ],
+        args: CHROMIUM_ARGS,
         viewport: { width: 1440, height: 1000 },
         locale: "zh-CN",
         timezoneId: "Asia/Shanghai",

@@ -2,7 +2,6 @@
  * The simulator page in a real Chromium against a real fastify: pick a person, report, see the bot's
  * reply, press its button, send a photo, and check that message text is never parsed as HTML.
  */
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -10,19 +9,9 @@ import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InboundMessage, OutboundMessage } from "../../src/core/types.ts";
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, warnIfNoChromium } from "../helpers/chromium.ts";
 import { buildSimApp, type SimHarness } from "./sim-harness.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-  "--disable-sync",
-  "--disable-quic",
-];
 const SCREENSHOT = "test-output/simulator.png";
 const CASE_NUMBER = "ZM20261126-007";
 // A 1×1 PNG (green pixel).
@@ -31,12 +20,7 @@ const PNG = Buffer.from(
   "base64",
 );
 
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(
-    `simulator browser test skipped: ${CHROMIUM} not found. Install it with: apt-get install -y chromium`,
-  );
-}
+warnIfNoChromium("simulator browser test");
 
 /** A stand-in for the conversation layer: answers every inbound message through the channel. */
 function botReplyTo(message: InboundMessage): OutboundMessage {
