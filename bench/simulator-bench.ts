@@ -98,7 +98,7 @@ const db = new Database(rawFile);
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");
 db.pragma("foreign_keys = ON");
-db.pragma("wal_autocheckpoint = 10000"); // same pragmas as src/store/db.ts
+// same pragmas as src/store/db.ts
 const insInbox = db.prepare(
   "INSERT INTO InboxMessage (channel, platformMessageId, chatId, senderKey, raw, receivedAt, status) VALUES (?, ?, ?, ?, ?, ?, 'received')",
 );

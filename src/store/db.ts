@@ -16,9 +16,6 @@ const PRAGMAS = [
   "PRAGMA synchronous = NORMAL;",
   "PRAGMA busy_timeout = 5000;",
   "PRAGMA foreign_keys = ON;",
-  // Checkpoint the WAL every ~40 MB instead of every 4 MB: each checkpoint fsyncs the database
-  // file, and with the default the hot path paid one fsync per ~30 reports (npm run bench).
-  "PRAGMA wal_autocheckpoint = 10000;",
 ].join("\n");
 
 export interface Database {
