@@ -89,64 +89,94 @@ await app.close();
 latencies.sort((a, b) => a - b);
 const rate = reports.length / elapsed;
 
-// The limit: the same rows the pipeline writes per report (inbox row and its update, the case and
-// its dispatch update, 2 events, 2 outbox rows, their 2 "sent" updates, the 2 messages shown in the
-// simulator) with prepared better-sqlite3 statements, one transaction per report, same schema.
+// The limit: exactly the rows the pipeline wrote for each report — its inbox row and the status
+// update, the case and its dispatch update, the events, the outbox rows and their "sent" updates,
+// the messages shown in the simulator — read back from the pipeline's database and written again
+// with prepared better-sqlite3 statements, one transaction per report, same schema and pragmas.
+type Row = Record<string, string | number | null>;
+const source = new Database(join(dir, "data", "luzhang.db"), { readonly: true });
+const inboxRows = source
+  .prepare("SELECT * FROM InboxMessage WHERE platformMessageId LIKE 'bench-%' ORDER BY id")
+  .all() as Row[];
+const caseOf = source.prepare('SELECT * FROM "Case" WHERE sourceMessageId = ?');
+const eventsOf = source.prepare("SELECT * FROM CaseEvent WHERE caseId = ? ORDER BY id");
+const outboxOf = source.prepare("SELECT * FROM OutboxMessage WHERE idempotencyKey LIKE ? ORDER BY id");
+const simOf = source.prepare("SELECT * FROM SimMessage WHERE key = ?");
+const perReport = inboxRows.map((inbox) => {
+  const c = caseOf.get(inbox.platformMessageId) as Row | undefined;
+  const outbox = outboxOf.all(`in:${inbox.id}:%`) as Row[];
+  return {
+    inbox,
+    case: c,
+    events: c ? (eventsOf.all(c.id) as Row[]) : [],
+    outbox,
+    sim: outbox
+      .map((o) => simOf.get(o.idempotencyKey) as Row | undefined)
+      .filter((x): x is Row => Boolean(x)),
+  };
+});
+source.close();
+
 const rawFile = join(dir, "raw.db");
 await migrateDatabase({ dbFile: rawFile, log: () => {} });
 const db = new Database(rawFile);
+// Same pragmas as src/store/db.ts.
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");
 db.pragma("foreign_keys = ON");
-// same pragmas as src/store/db.ts
-const insInbox = db.prepare(
-  "INSERT INTO InboxMessage (channel, platformMessageId, chatId, senderKey, raw, receivedAt, status) VALUES (?, ?, ?, ?, ?, ?, 'received')",
+const inserts = new Map<string, Database.Statement>();
+const insert = (table: string, row: Row, override: Row = {}) => {
+  const cols = Object.keys(row).filter((k) => k !== "id");
+  const sqlText = `INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(",")}) VALUES (${cols.map(() => "?").join(",")})`;
+  let st = inserts.get(sqlText);
+  if (!st) {
+    st = db.prepare(sqlText);
+    inserts.set(sqlText, st);
+  }
+  return Number(st.run(...cols.map((c) => (c in override ? override[c] : row[c]) ?? null)).lastInsertRowid);
+};
+const updInbox = db.prepare(
+  "UPDATE InboxMessage SET status = ?, note = ?, processedAt = ?, attempts = attempts + 1 WHERE id = ?",
 );
-const insCase = db.prepare(
-  "INSERT INTO \"Case\" (number, day, seq, state, categoryCode, summary, locationText, segmentId, departmentCode, chatId, channel, reporterKey, handlerId, timeLimit, startedAt, deadline, sourceMessageId, createdAt, updatedAt) VALUES (?, '20261126', ?, 'dispatched', ?, '', '{}', ?, 'HW', 'sim:demo', 'sim', ?, 'p1', '{}', ?, ?, ?, ?, ?)",
-);
-const insEvent = db.prepare(
-  "INSERT INTO CaseEvent (caseId, type, actorKey, channel, messageId, at, data) VALUES (?, ?, ?, 'sim', ?, ?, '{}')",
-);
-const insOut = db.prepare(
-  "INSERT INTO OutboxMessage (idempotencyKey, channel, chatId, payload, caseId, kind, nextAttemptAt, createdAt) VALUES (?, 'sim', 'sim:demo', ?, ?, ?, ?, ?)",
-);
-const updInbox = db.prepare("UPDATE InboxMessage SET status = 'processed', processedAt = ? WHERE id = ?");
 const updCase = db.prepare(
-  "UPDATE \"Case\" SET state = 'dispatched', deadline = ?, updatedAt = ? WHERE id = ?",
+  'UPDATE "Case" SET state = ?, segmentId = ?, handlerId = ?, deadline = ?, timeLimit = ?, updatedAt = ? WHERE id = ?',
 );
 const updOut = db.prepare(
   "UPDATE OutboxMessage SET status = 'sent', sentAt = ?, attempts = attempts + 1, platformMessageId = ? WHERE id = ?",
 );
-const insSim = db.prepare(
-  "INSERT INTO SimMessage (key, chatId, direction, payload, at) VALUES (?, 'sim:demo', 'out', ?, ?)",
-);
-const one = db.transaction((i: number, text: string, seg: string, code: string) => {
-  const now = Date.now();
-  const inboxId = Number(
-    insInbox.run("sim", `raw-${i}`, "sim:demo", "k", JSON.stringify({ text }), now).lastInsertRowid,
+const one = db.transaction((r: (typeof perReport)[number]) => {
+  const inboxId = insert("InboxMessage", r.inbox, {
+    status: "received",
+    note: "",
+    processedAt: null,
+    attempts: 0,
+  });
+  let caseId: number | null = null;
+  if (r.case) {
+    const c = r.case;
+    caseId = insert("Case", c, { state: "pending", segmentId: null, handlerId: null, deadline: null });
+    for (const e of r.events) insert("CaseEvent", e, { caseId });
+    updCase.run(c.state, c.segmentId, c.handlerId, c.deadline, c.timeLimit, c.updatedAt, caseId);
+  }
+  const outIds = r.outbox.map((o) =>
+    insert("OutboxMessage", o, {
+      caseId,
+      status: "pending",
+      sentAt: null,
+      platformMessageId: null,
+      attempts: 0,
+    }),
   );
-  const caseId = Number(
-    insCase.run(`ZM20261126-${i}`, i + 1, code, seg, "k", now, now, `raw-${i}`, now, now).lastInsertRowid,
-  );
-  insEvent.run(caseId, "reported", "k", `raw-${i}`, now);
-  insEvent.run(caseId, "dispatched", "k", `raw-${i}`, now);
-  updCase.run(now, now, caseId);
-  const receipt = JSON.stringify({ text: `已受理 ${text}` });
-  const task = JSON.stringify({ text: `请处置 ${text}` });
-  const o1 = Number(insOut.run(`in:${inboxId}:1`, receipt, caseId, "receipt", now, now).lastInsertRowid);
-  const o2 = Number(insOut.run(`in:${inboxId}:2`, task, caseId, "assignment", now, now).lastInsertRowid);
-  updInbox.run(now, inboxId);
-  const s1 = insSim.run(`in:${inboxId}:1`, receipt, now).lastInsertRowid;
-  const s2 = insSim.run(`in:${inboxId}:2`, task, now).lastInsertRowid;
-  updOut.run(now, `sim-out-${s1}`, o1);
-  updOut.run(now, `sim-out-${s2}`, o2);
+  updInbox.run(r.inbox.status, r.inbox.note, r.inbox.processedAt, inboxId);
+  r.sim.forEach((m, k) => {
+    const simId = insert("SimMessage", m);
+    const outId = outIds[k];
+    if (outId !== undefined) updOut.run(m.at, `sim-out-${simId}`, outId);
+  });
 });
 const rawStart = performance.now();
-reports.forEach((r, i) => {
-  one(i, r.text, r.segmentId, r.code);
-});
-const rawRate = reports.length / ((performance.now() - rawStart) / 1000);
+for (const r of perReport) one(r);
+const rawRate = perReport.length / ((performance.now() - rawStart) / 1000);
 db.close();
 
 const f = (x: number) => x.toFixed(2);
