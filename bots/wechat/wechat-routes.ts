@@ -2,7 +2,7 @@
  * The WeChat connection on the local web page: GET /api/wechat/status (JSON: logged in or not, the
  * QR code to scan, alerts) and GET /wechat, a small page that shows it and refreshes itself.
  */
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { WechatStatusView } from "./wechat-status.ts";
 import { WX_TEXT } from "./wechat-texts.ts";
 
@@ -63,7 +63,26 @@ const SCRIPT = `(() => {
   setInterval(refresh, Number($("wechat-status").dataset.refreshMs));
 })();`;
 
+/**
+ * The status page shows the login QR code: whoever scans it becomes the bot's WeChat account. It is
+ * therefore served only to the machine itself (the operator next to the terminal that prints the
+ * same QR), never to the network, whatever HOST the service listens on.
+ */
+function fromThisMachine(req: FastifyRequest): boolean {
+  const ip = req.socket.remoteAddress ?? "";
+  return ip === "127.0.0.1" || ip === "::1" || ip === "::ffff:127.0.0.1";
+}
+
+async function localOnly(req: FastifyRequest, reply: FastifyReply) {
+  if (!fromThisMachine(req)) return reply.code(403).type("text/plain; charset=utf-8").send(WX_TEXT.localOnly);
+}
+
 export function registerWechatRoutes(server: FastifyInstance, deps: WechatRouteDeps) {
+  server.addHook("onRequest", async (req, reply) => {
+    const url = req.url.split("?")[0] ?? "";
+    if (url === "/wechat" || url.startsWith("/wechat/") || url.startsWith("/api/wechat/"))
+      await localOnly(req, reply);
+  });
   server.get("/api/wechat/status", async (_req, reply) => {
     reply.header("cache-control", "no-store");
     return { ...deps.status(), pendingOutbound: await deps.pendingOutbound() };

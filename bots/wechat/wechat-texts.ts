@@ -1,6 +1,8 @@
 /** Every Chinese sentence of the WeChat bot (alerts, the status page, hints under messages). */
 
 export const WX_TEXT = {
+  localOnly:
+    "微信登录状态页只能在运行路长通的这台机器上打开（它显示登录二维码）。请在本机访问 http://localhost:端口/wechat。",
   scanNeeded: "微信需要扫码登录：请用作为机器人的微信扫描终端或本机网页 /wechat 上的二维码。",
   scanned: "二维码已扫描，请在手机上确认登录。",
   loggedIn: (name: string) => `微信已登录：${name}。`,

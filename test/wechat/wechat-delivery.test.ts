@@ -253,4 +253,15 @@ describe("the status page", () => {
     expect(script.statusCode).toBe(200);
     expect(script.body).toContain("/api/wechat/status");
   });
+
+  it("is refused to anyone but this machine, since it shows the login QR code", async () => {
+    h = await startWechatHarness();
+    for (const url of ["/api/wechat/status", "/wechat", "/wechat/status.js"]) {
+      const res = await h.app.server.inject({ method: "GET", url, remoteAddress: "192.0.2.7" });
+      expect(res.statusCode, url).toBe(403);
+      expect(res.body).toContain("只能在运行路长通的这台机器上打开");
+    }
+    const local = await h.app.server.inject({ method: "GET", url: "/api/wechat/status", remoteAddress: "::1" });
+    expect(local.statusCode).toBe(200);
+  });
 });
