@@ -261,7 +261,11 @@ describe("the status page", () => {
       expect(res.statusCode, url).toBe(403);
       expect(res.body).toContain("只能在运行路长通的这台机器上打开");
     }
-    const local = await h.app.server.inject({ method: "GET", url: "/api/wechat/status", remoteAddress: "::1" });
+    const local = await h.app.server.inject({
+      method: "GET",
+      url: "/api/wechat/status",
+      remoteAddress: "::1",
+    });
     expect(local.statusCode).toBe(200);
   });
 });
