@@ -333,7 +333,8 @@ export class InboxProcessor {
       toDbDate(clock.now()),
       slot.id,
     );
-    if (slot.msg.mentionsBot) {
+    // Whoever addressed the bot (an @ or a reply to it) gets an answer, even when processing failed.
+    if (slot.msg.mentionsBot || slot.msg.replyTo) {
       void new SqliteConversationStore(sql, clock.now()).enqueue(
         {
           chatId: slot.msg.chatId,

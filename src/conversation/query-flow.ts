@@ -1,6 +1,7 @@
 /** 查询 / 我的任务 / 帮助. */
 
-import { LIGHT_LABELS, lightFor } from "../core/light.ts";
+import { lightAt } from "../core/deadline-stages.ts";
+import { LIGHT_LABELS } from "../core/light.ts";
 import { OPEN_STATES } from "../core/types.ts";
 import { statusLines } from "./case-view.ts";
 import type { CaseRecord } from "./conversation-store.ts";
@@ -26,16 +27,17 @@ export async function handleQuery(turn: Turn, caseNumber: string | null): Promis
 
 export async function handleMyTasks(turn: Turn): Promise<Outcome> {
   const mine = turn.person ? await turn.store.openCasesHandledBy(turn.person.id) : [];
-  const reported = await turn.store.openCasesReportedBy(turn.msg.sender.key, turn.msg.chatId);
-  const cases = mine.length > 0 ? mine : reported;
+  const cases =
+    mine.length > 0 ? mine : await turn.store.openCasesReportedBy(turn.msg.sender.key, turn.msg.chatId);
   if (cases.length === 0) {
     await turn.reply(T.noTasks, { kind: "tasks" });
     return { status: "processed", note: "no tasks" };
   }
   const lines = cases.slice(0, MAX_TASKS_LISTED).map((c) => {
+    // The light counts working time for work-hour/work-day limits (DESIGN.md §2), like reminders do.
     const light =
-      c.deadline && c.timeLimit && OPEN_STATES.includes(c.state)
-        ? LIGHT_LABELS[lightFor(fractionOf(turn, c))]
+      c.deadline && OPEN_STATES.includes(c.state)
+        ? LIGHT_LABELS[lightAt({ ...c, deadline: c.deadline }, turn.now, turn.deps.calendar)]
         : "";
     return `· ${c.number} ${c.summary} ${light}`.trim();
   });
@@ -44,11 +46,4 @@ export async function handleMyTasks(turn: Turn): Promise<Outcome> {
     mine.length > 0 ? `您有 ${cases.length} 件待办案件：` : `您上报的 ${cases.length} 件案件正在处理：`;
   await turn.reply(`${title}\n${lines.join("\n")}${more}`, { kind: "tasks" });
   return { status: "processed", note: `tasks ${cases.length}` };
-}
-
-function fractionOf(turn: Turn, c: CaseRecord): number {
-  if (!c.deadline || !c.timeLimit) return 0;
-  const total = c.deadline.getTime() - c.startedAt.getTime();
-  if (total <= 0) return 1;
-  return (turn.now.getTime() - c.startedAt.getTime()) / total;
 }

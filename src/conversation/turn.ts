@@ -1,9 +1,10 @@
 /** The context one inbound message is handled in: who said it, where, and how to answer. */
 
+import type { StageCalendar } from "../core/deadline-stages.ts";
 import type { Extractor } from "../core/ports.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
 import type { TaxonomyIndex } from "../core/taxonomy.ts";
-import type { Clock, OutboundAction, Person, Sender, TimeLimit } from "../core/types.ts";
+import type { Clock, OutboundAction, Person, Sender } from "../core/types.ts";
 import type { CaseRecord, ConversationStore } from "./conversation-store.ts";
 import type { ReportPort } from "./report-commands.ts";
 import { T } from "./texts.ts";
@@ -39,7 +40,8 @@ export interface ConversationDeps {
   roster: () => RosterIndex;
   taxonomy: TaxonomyIndex;
   extractor: Extractor;
-  calendar: { deadlineFor(start: Date, limit: TimeLimit): Date };
+  /** Deadlines and the yellow/red stages, on the work calendar. */
+  calendar: StageCalendar;
   clock: Clock;
   config: ConversationConfig;
   /** Builds "今日简报" and "排名" on demand; without it the bot says they are not available. */
