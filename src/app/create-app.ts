@@ -113,12 +113,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   let roster = await loadRosterIndex(prisma);
   // LLM first when LLM_BASE_URL is set, the offline rules extractor otherwise and as its fallback.
   const makeExtractor = () => createExtractor({ roster, taxonomy, llm: config.llm, log });
-  let extractor: Extractor = options.extractor ?? makeExtractor();
+  let extractor: Extractor = options.extractor ?? (await makeExtractor());
   if (!options.extractor)
     log.info(config.llm ? `信息提取：LLM ${config.llm.model}，失败时用规则` : "信息提取：规则（未配置 LLM）");
   const reloadRoster = async () => {
     roster = await loadRosterIndex(prisma);
-    if (!options.extractor) extractor = makeExtractor();
+    if (!options.extractor) extractor = await makeExtractor();
   };
   const extractionPhotos = extractionPhotoLoader(prisma, new MediaStore(config.mediaDir));
 

@@ -3,7 +3,7 @@ import type { Extractor } from "../core/ports.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
 import type { TaxonomyIndex } from "../core/taxonomy.ts";
 import { ExtractionPolicy, type PolicyLog } from "./extraction-policy.ts";
-import { LlmExtractor, type LlmSettings } from "./llm-extractor.ts";
+import type { LlmSettings } from "./llm-extractor.ts";
 import { RulesExtractor } from "./rules-extractor.ts";
 
 export interface CreateExtractorOptions {
@@ -16,12 +16,15 @@ export interface CreateExtractorOptions {
   fetch?: typeof fetch;
 }
 
-/** The extractor the service and the eval harness use for one roster snapshot. */
-export function createExtractor(options: CreateExtractorOptions): Extractor {
+/**
+ * The extractor the service and the eval harness use for one roster snapshot. The LLM client (openai,
+ * sharp for photos) is loaded only when an LLM is configured: an offline service does without ~40 MB.
+ */
+export async function createExtractor(options: CreateExtractorOptions): Promise<Extractor> {
   const { roster, taxonomy, llm, log } = options;
   const rules = new RulesExtractor(roster, taxonomy);
   const llmExtractor = llm
-    ? new LlmExtractor({
+    ? new (await import("./llm-extractor.ts")).LlmExtractor({
         settings: llm,
         roster,
         taxonomy,

@@ -242,7 +242,11 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
   const taxonomy = loadTaxonomy();
   const extractor =
     options.makeExtractor?.(roster) ??
-    createExtractor({ roster, taxonomy, llm: options.extractor === "llm" ? (options.llm ?? null) : null });
+    (await createExtractor({
+      roster,
+      taxonomy,
+      llm: options.extractor === "llm" ? (options.llm ?? null) : null,
+    }));
   const baseDir = path.dirname(path.resolve(options.casesFile));
   const outcomes: CaseOutcome[] = [];
   for (const c of cases) {

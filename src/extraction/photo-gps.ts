@@ -1,10 +1,12 @@
 /** Where a photo was taken, from its EXIF GPS tags (exifr). Most chat apps strip EXIF; some keep it. */
-import exifr from "exifr";
 import type { LatLng } from "../core/geo.ts";
 import type { ExtractorImage } from "../core/ports.ts";
 
 /** The first photo with a usable GPS position, or undefined. Unreadable files are skipped. */
 export async function photoPosition(images: readonly ExtractorImage[]): Promise<LatLng | undefined> {
+  if (images.length === 0) return undefined;
+  // Loaded at the first photo, not at start: most reports are text, and exifr costs ~13 MB of RSS.
+  const { default: exifr } = await import("exifr");
   for (const img of images) {
     try {
       const gps = await exifr.gps(img.data);

@@ -8,7 +8,8 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+import { loadExcelJs } from "../lazy-exceljs.ts";
 import {
   formatPath,
   normalizeItemCode,
@@ -184,7 +185,8 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 async function readWorkbook(file: string): Promise<RawTable[]> {
-  const workbook = new ExcelJS.Workbook();
+  const Excel = await loadExcelJs();
+  const workbook = new Excel.Workbook();
   await workbook.xlsx.readFile(file);
   return workbook.worksheets.map((ws) => {
     const rows: RawTable["rows"] = [];

@@ -45,6 +45,14 @@ export class Sql {
     return this.stmt(sql).all(...params) as T[];
   }
 
+  /**
+   * The rows one at a time: each row object can die young instead of being held (and promoted to the
+   * old generation) with the whole result, as `all` does.
+   */
+  iterate<T>(sql: string, ...params: Param[]): IterableIterator<T> {
+    return this.stmt(sql).iterate(...params) as IterableIterator<T>;
+  }
+
   run(sql: string, ...params: Param[]): { changes: number; lastInsertRowid: number } {
     const r = this.stmt(sql).run(...params);
     return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };

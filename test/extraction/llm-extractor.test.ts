@@ -42,12 +42,13 @@ function settings(over: Partial<LlmSettings> = {}): LlmSettings {
 }
 
 function extractor(over: Partial<LlmSettings> = {}): Extractor {
-  return createExtractor({
+  const ready = createExtractor({
     roster,
     taxonomy,
     llm: settings(over),
     log: { warn: (obj, msg) => warnings.push({ obj, msg }) },
   });
+  return { extract: async (input) => (await ready).extract(input) };
 }
 
 const GOOD = extractionJson({

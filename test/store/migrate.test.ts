@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";
@@ -65,6 +65,39 @@ describe("migrateDatabase", () => {
     expect(first.length).toBeGreaterThan(0);
     expect(second).toEqual([]);
     expect(logs.join("\n")).toContain("up to date");
+  });
+});
+
+describe("migrateDatabase on a database that has its migrations", () => {
+  async function appliedRows(dbFile: string) {
+    const db = new BetterSqlite3(dbFile, { readonly: true });
+    try {
+      return db
+        .prepare("SELECT id, migration_name, finished_at FROM _prisma_migrations ORDER BY migration_name")
+        .all();
+    } finally {
+      db.close();
+    }
+  }
+
+  it("leaves the migration table untouched when nothing is pending", async () => {
+    const dbFile = path.join(tmp, "checked.db");
+    await migrateDatabase({ dbFile, log: () => {} });
+    const before = await appliedRows(dbFile);
+    expect(await migrateDatabase({ dbFile, log: () => {} })).toEqual([]);
+    expect(await appliedRows(dbFile)).toEqual(before);
+  });
+
+  it("applies a migration added later, and only that one", async () => {
+    const dbFile = path.join(tmp, "later.db");
+    const dir = path.join(tmp, "later-migrations");
+    await cp(MIGRATIONS_DIR, dir, { recursive: true });
+    await migrateDatabase({ dbFile, log: () => {}, migrationsDir: dir });
+    const name = "29991231000000_add_note";
+    await mkdir(path.join(dir, name));
+    await writeFile(path.join(dir, name, "migration.sql"), 'ALTER TABLE "Setting" ADD COLUMN "note" TEXT;\n');
+    expect(await migrateDatabase({ dbFile, log: () => {}, migrationsDir: dir })).toEqual([name]);
+    expect(await migrateDatabase({ dbFile, log: () => {}, migrationsDir: dir })).toEqual([]);
   });
 });
 

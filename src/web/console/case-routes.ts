@@ -91,7 +91,7 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ConsoleContext): v
     if (!parsed) return badRequest(reply);
     if (parsed.filters.light) await ctx.lights.refresh();
     const view = viewContext();
-    const stream = exportCases(deps.sql, whereOf(parsed.filters, view.roster, view.now), {
+    const stream = await exportCases(deps.sql, whereOf(parsed.filters, view.roster, view.now), {
       ...view,
       timeZone: deps.config.timeZone,
     });

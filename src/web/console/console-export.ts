@@ -3,9 +3,10 @@
  * not sit in memory, and the rankings of a period (streets, departments, segments, trend).
  */
 import { PassThrough } from "node:stream";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { STATE_LABELS } from "../../core/case-lifecycle.ts";
 import { INDICATOR_LABELS, type IndicatorReport, type UnitIndicators } from "../../core/indicators.ts";
+import { loadExcelJs } from "../../lazy-exceljs.ts";
 import { localParts } from "../../schedule/local-time.ts";
 import type { Sql } from "../../store/sql.ts";
 import { type CaseViewContext, describeRow, LIST_COLUMNS, type ListRow, type Where } from "./case-query.ts";
@@ -45,13 +46,14 @@ const HEADER_STYLE: Partial<ExcelJS.Style> = {
 const DATE_FORMAT = "yyyy-mm-dd hh:mm";
 
 /** Streams the cases matching `where`, newest first, as an .xlsx workbook. */
-export function exportCases(
+export async function exportCases(
   sql: Sql,
   where: Where,
   ctx: CaseViewContext & { timeZone: string },
-): PassThrough {
+): Promise<PassThrough> {
+  const Excel = await loadExcelJs();
   const out = new PassThrough();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const wb = new Excel.stream.xlsx.WorkbookWriter({
     stream: out,
     useStyles: true,
     useSharedStrings: false,
@@ -199,7 +201,8 @@ export interface RankingExport {
 
 /** The rankings of a period as an .xlsx workbook (in memory: a few thousand rows at most). */
 export async function exportRankings(data: RankingExport): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const Excel = await loadExcelJs();
+  const wb = new Excel.Workbook();
   wb.created = new Date();
   for (const s of data.sheets) rankingSheet(wb, s.title, s.unitLabel, s.report);
   const trend = wb.addWorksheet("趋势");

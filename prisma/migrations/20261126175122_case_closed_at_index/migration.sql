@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Case_closedAt_idx" ON "Case"("closedAt");
