@@ -3,12 +3,13 @@
  * new messages, and the endpoint that turns a typed message into an InboundMessage.
  */
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
+import path from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { IngestFn } from "../../src/core/ports.ts";
 import type { ChatId, Clock } from "../../src/core/types.ts";
+import { projectPath } from "../../src/project-root.ts";
 import {
   guestDisplayName,
   parseSimPost,
@@ -29,7 +30,7 @@ const SSE_RETRY_MS = 3_000;
 /** Entries per `GET /api/sim/messages` page; the page asks again while `hasMore`. */
 const MESSAGES_PAGE_SIZE = 200;
 
-const PUBLIC_DIR = fileURLToPath(new URL("./public/", import.meta.url));
+const PUBLIC_DIR = projectPath("bots/simulator/public");
 
 export interface SimulatorRouteDeps {
   channel: SimulatorChannel;
@@ -86,7 +87,7 @@ export function registerSimulatorRoutes(app: FastifyInstance, deps: SimulatorRou
   app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: "/sim/", decorateReply: false, index: false });
 
   app.get("/", async (_request, reply) => {
-    const html = await readFile(new URL("./public/index.html", import.meta.url), "utf8");
+    const html = await readFile(path.join(PUBLIC_DIR, "index.html"), "utf8");
     return reply.type("text/html; charset=utf-8").header("cache-control", "no-cache").send(html);
   });
 

@@ -1,8 +1,10 @@
 /** Loads the taxonomy the project ships (src/data/taxonomy.json, a copy of the reference data). */
 import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import { TaxonomyIndex } from "../core/taxonomy.ts";
 import type { Taxonomy } from "../core/types.ts";
+import { projectPath } from "../project-root.ts";
 
 const itemSchema = z.object({
   code: z.string().regex(/^\d{5}$/),
@@ -22,8 +24,8 @@ const taxonomySchema = z.object({
   items: z.array(itemSchema).min(1),
 });
 
-export const SHIPPED_TAXONOMY = new URL("../data/taxonomy.json", import.meta.url);
-export const SHIPPED_DEMO_ROSTER = new URL("../data/roster-zhongmou.json", import.meta.url);
+export const SHIPPED_TAXONOMY = pathToFileURL(projectPath("src/data/taxonomy.json"));
+export const SHIPPED_DEMO_ROSTER = pathToFileURL(projectPath("src/data/roster-zhongmou.json"));
 
 export function loadTaxonomy(path: URL | string = SHIPPED_TAXONOMY): TaxonomyIndex {
   const parsed = taxonomySchema.parse(JSON.parse(readFileSync(path, "utf8")));

@@ -5,12 +5,12 @@
  * itself comes last, between delimiters, as data.
  */
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { RosterIndex } from "../core/roster-index.ts";
 import type { TaxonomyIndex } from "../core/taxonomy.ts";
+import { projectPath } from "../project-root.ts";
 import { ExtractionSchema } from "./extraction-schema.ts";
 
-export const PROMPTS_DIR = fileURLToPath(new URL("../../prompts/", import.meta.url));
+export const PROMPTS_DIR = projectPath("prompts");
 
 /**
  * Above this many characters the place list keeps road and landmark names only (no crossings), so

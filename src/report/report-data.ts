@@ -7,7 +7,7 @@
  * Dates are stored as ISO-8601 text in UTC, so comparing the text compares the instants.
  */
 import type { CaseState, TimeLimit } from "../core/types.ts";
-import { fromDbDate, fromDbDateOrNull, type Sql, toDbDate } from "../store/sql.ts";
+import { fromDbDate, fromDbDateOrNull, type Sql, textInterner, toDbDate } from "../store/sql.ts";
 
 /** The columns of a case the reports use. */
 export interface ReportCase {
@@ -94,14 +94,7 @@ interface Row {
  * that much per report until the next full GC.)
  */
 function readReportCases(rows: Iterable<Row>): ReportCase[] {
-  const texts = new Map<string, string>();
-  const intern = (v: string | null): string | null => {
-    if (v === null) return null;
-    const seen = texts.get(v);
-    if (seen !== undefined) return seen;
-    texts.set(v, v);
-    return v;
-  };
+  const intern = textInterner();
   const limits = new Map<string, TimeLimit | null>();
   const limitOf = (text: string): TimeLimit | null => {
     let v = limits.get(text);

@@ -9,7 +9,7 @@ import type { RosterIndex } from "../core/roster-index.ts";
 import type { TaxonomyIndex } from "../core/taxonomy.ts";
 import type { Clock } from "../core/types.ts";
 import type { WorkCalendar } from "../core/work-calendar.ts";
-import { registerChartFont } from "../report/chart-render.ts";
+import { warmUpChartRenderer } from "../report/chart-render.ts";
 import { ReportService } from "../report/report-service.ts";
 import type { PrismaClient } from "../store/generated/client.ts";
 import type { MediaStore } from "../store/media-store.ts";
@@ -52,9 +52,8 @@ export async function setupSchedule(deps: ScheduleSetupDeps): Promise<ScheduleSe
     settings.digestChats,
     deps.simulator ? { simulatorChatId: SIMULATOR_CHAT_ID } : {},
   );
-  // At start rather than at the first digest: registering the 1 MB woff2 font takes ~30 ms, and a
-  // missing font should stop the service at start, not fail the 08:30 chart.
-  registerChartFont();
+  // At start rather than at the first digest (see warmUpChartRenderer).
+  warmUpChartRenderer();
   const reports = new ReportService({
     prisma,
     sql: deps.sql,

@@ -4,14 +4,13 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import BetterSqlite3 from "better-sqlite3";
+import { projectPath } from "../project-root.ts";
 import { applyMigrations, readMigrationList } from "./schema-engine.ts";
 
-// Resolved from this file rather than cwd: the service may be started from any folder.
-const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, "prisma", "migrations");
-export const SCHEMA_PATH = path.join(PROJECT_ROOT, "prisma", "schema.prisma");
+// Resolved from the project folder rather than cwd: the service may be started from any folder.
+export const MIGRATIONS_DIR = projectPath("prisma", "migrations");
+export const SCHEMA_PATH = projectPath("prisma", "schema.prisma");
 
 type MigrationList = Awaited<ReturnType<typeof readMigrationList>>;
 

@@ -21,6 +21,22 @@ export function fromDbDateOrNull(v: unknown): Date | null {
   return v === null || v === undefined ? null : new Date(String(v));
 }
 
+/**
+ * Returns each distinct text once: rows read in bulk repeat short texts (state, category, segment,
+ * department, chief), and SQLite hands every row its own copies. Keeping one copy per text keeps
+ * what a bulk read holds on to small.
+ */
+export function textInterner(): <T extends string | null>(v: T) => T {
+  const texts = new Map<string, string>();
+  return <T extends string | null>(v: T): T => {
+    if (v === null) return v;
+    const seen = texts.get(v);
+    if (seen !== undefined) return seen as T;
+    texts.set(v, v);
+    return v;
+  };
+}
+
 /** Prepared statements cached per SQL text, with plain numbers (the adapter turns BigInt on). */
 export class Sql {
   private readonly cache = new Map<string, BetterSqlite3.Statement>();

@@ -6,11 +6,11 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
 import helmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import type { FastifyError, FastifyInstance } from "fastify";
+import { projectPath } from "../../project-root.ts";
 import { CaseLightCache } from "./case-lights.ts";
 import { registerCaseRoutes } from "./case-routes.ts";
 import { registerAuth } from "./console-auth.ts";
@@ -23,7 +23,7 @@ import { registerRosterRoutes } from "./roster-routes.ts";
 
 export type { ConsoleDeps } from "./console-context.ts";
 
-const PUBLIC_DIR = fileURLToPath(new URL("./public/", import.meta.url));
+const PUBLIC_DIR = projectPath("src/web/console/public");
 /** ECharts' prebuilt bundle, served as a file (there is no CDN on an intranet). */
 const ECHARTS_DIR = path.dirname(createRequire(import.meta.url).resolve("echarts/dist/echarts.min.js"));
 
