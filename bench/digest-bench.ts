@@ -85,15 +85,20 @@ async function seedDatabase(): Promise<void> {
      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
   );
   const seqByDay = new Map<string, number>();
+  // Closed cases over the past year; open ones mostly recent, with a tail of old backlog. Inserted
+  // oldest first: a case gets its id when it is reported, so in a real database a period's cases sit
+  // together in the table rather than scattered over it.
+  const cases = Array.from({ length: TOTAL }, (_, i) => {
+    const open = i >= TOTAL - OPEN;
+    const ageMs = open
+      ? rand() < 0.8
+        ? rand() * 10 * DAY_MS
+        : rand() * 120 * DAY_MS
+      : DAY_MS + rand() * 364 * DAY_MS;
+    return { i, open, ageMs };
+  }).sort((a, b) => b.ageMs - a.ageMs);
   const fill = db.transaction(() => {
-    for (let i = 0; i < TOTAL; i++) {
-      const open = i >= TOTAL - OPEN;
-      // Closed cases over the past year; open ones mostly recent, with a tail of old backlog.
-      const ageMs = open
-        ? rand() < 0.8
-          ? rand() * 10 * DAY_MS
-          : rand() * 120 * DAY_MS
-        : DAY_MS + rand() * 364 * DAY_MS;
+    for (const { i, open, ageMs } of cases) {
       const created = new Date(NOW.getTime() - ageMs);
       const item = pick(items);
       const seg = pick(segments);
