@@ -8,6 +8,7 @@
 // Its prebuilt JSON holds the same data keyed by plain 'YYYY-MM-DD', so we read that instead.
 import chineseDaysData from "chinese-days/dist/chinese-days.json" with { type: "json" };
 import { z } from "zod";
+import { isoOfDay, MS_PER_DAY, MS_PER_MINUTE, zoneOf } from "./time-zone.ts";
 import type { TimeLimit } from "./types.ts";
 
 /** One working period of a day, local time "HH:MM" (end exclusive). */
@@ -75,9 +76,7 @@ export const DEFAULT_WORK_HOURS: readonly WorkPeriod[] = [
   { start: "14:00", end: "18:00" },
 ];
 
-const MS_PER_MINUTE = 60_000;
 const MS_PER_HOUR = 3_600_000;
-const MS_PER_DAY = 86_400_000;
 /** A year without a single working day means a broken override; stop searching after that long. */
 const MAX_IDLE_DAYS = 366;
 /** Per-day cache bound (about ten years of days); the cache is dropped when it grows past this. */
@@ -187,54 +186,6 @@ function parseOptions(options: unknown): z.output<typeof optionsSchema> {
   throw new WorkCalendarConfigError(`Invalid work calendar options: ${details}`, { cause: parsed.error });
 }
 
-// ---- time-zone arithmetic (generic via Intl; no host time zone involved) ----
-
-interface Zone {
-  /** Local day number and millisecond of the day of an instant. */
-  localOf(ms: number): { day: number; msOfDay: number };
-  /** The instant of a local day number and minute of the day. */
-  instantOf(day: number, minuteOfDay: number): number;
-}
-
-function createZone(timeZone: string): Zone {
-  const fmt = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-    second: "numeric",
-  });
-  /** Offset of local wall time from UTC at an instant, in ms. */
-  const offsetAt = (ms: number): number => {
-    const f = { year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
-    for (const part of fmt.formatToParts(ms)) {
-      if (part.type in f) f[part.type as keyof typeof f] = Number(part.value);
-    }
-    const wall = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
-    return wall - (ms - (((ms % 1000) + 1000) % 1000));
-  };
-  return {
-    localOf(ms) {
-      const local = ms + offsetAt(ms);
-      const day = Math.floor(local / MS_PER_DAY);
-      return { day, msOfDay: local - day * MS_PER_DAY };
-    },
-    instantOf(day, minuteOfDay) {
-      const wall = day * MS_PER_DAY + minuteOfDay * MS_PER_MINUTE;
-      const guess = wall - offsetAt(wall);
-      // Second pass settles the offset near a DST change; a wall time in a gap lands after it.
-      return wall - offsetAt(guess);
-    },
-  };
-}
-
-function isoOfDay(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-}
-
 function toMinutes(hhmm: string): number {
   return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 }
@@ -253,7 +204,7 @@ interface Period {
 /** Builds a work calendar; throws WorkCalendarConfigError naming the bad field. */
 export function createWorkCalendar(options: WorkCalendarOptions = {}): WorkCalendar {
   const opts = parseOptions(options);
-  const zone = createZone(opts.timeZone);
+  const zone = zoneOf(opts.timeZone);
   const periods = opts.workHours.map((p) => ({ start: toMinutes(p.start), end: toMinutes(p.end) }));
   const workMinutesPerDay = periods.reduce((sum, p) => sum + p.end - p.start, 0);
   const overrideHolidays = new Set(opts.override.holidays);

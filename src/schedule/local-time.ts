@@ -1,55 +1,11 @@
 /**
  * Local dates and wall-clock times in the service's time zone (Asia/Shanghai by default), computed
- * with Intl so the host's own time zone never matters. Dates are plain 'YYYY-MM-DD' strings.
+ * with Intl so the host's own time zone never matters (src/core/time-zone.ts). Dates are plain
+ * 'YYYY-MM-DD' strings.
  */
+import { dayOfIso, isoOfDay, MS_PER_MINUTE, zoneOf } from "../core/time-zone.ts";
 
-const MS_PER_MINUTE = 60_000;
-const MS_PER_DAY = 86_400_000;
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
-
-const FORMATS = new Map<string, Intl.DateTimeFormat>();
-
-function formatFor(timeZone: string): Intl.DateTimeFormat {
-  let f = FORMATS.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    FORMATS.set(timeZone, f);
-  }
-  return f;
-}
-
-/** Wall-clock fields of an instant in `timeZone`. */
-function wallOf(ms: number, timeZone: string) {
-  const f = { year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
-  for (const part of formatFor(timeZone).formatToParts(ms)) {
-    if (part.type in f) f[part.type as keyof typeof f] = Number(part.value);
-  }
-  return f;
-}
-
-function offsetAt(ms: number, timeZone: string): number {
-  const f = wallOf(ms, timeZone);
-  const wall = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
-  return wall - (ms - (((ms % 1000) + 1000) % 1000));
-}
-
-function dayNumber(date: string): number {
-  const [y, m, d] = date.split("-").map(Number);
-  return Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1) / MS_PER_DAY;
-}
-
-function dateOfDay(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-}
 
 /** Minutes after midnight of "HH:MM"; throws on a malformed time. */
 export function minuteOfDay(hhmm: string): number {
@@ -72,26 +28,23 @@ export interface LocalParts {
 
 /** Local date and minute of the day of an instant. */
 export function localParts(instant: Date, timeZone: string): LocalParts {
-  const f = wallOf(instant.getTime(), timeZone);
-  const date = `${f.year}-${String(f.month).padStart(2, "0")}-${String(f.day).padStart(2, "0")}`;
-  return { date, minute: f.hour * 60 + f.minute };
+  const { day, msOfDay } = zoneOf(timeZone).localOf(instant.getTime());
+  return { date: isoOfDay(day), minute: Math.floor(msOfDay / MS_PER_MINUTE) };
 }
 
 /** The instant of a local date and minute of the day (a wall time in a DST gap lands after it). */
 export function localInstant(date: string, minute: number, timeZone: string): Date {
-  const wall = dayNumber(date) * MS_PER_DAY + minute * MS_PER_MINUTE;
-  const guess = wall - offsetAt(wall, timeZone);
-  return new Date(wall - offsetAt(guess, timeZone));
+  return new Date(zoneOf(timeZone).instantOf(dayOfIso(date), minute));
 }
 
 /** The date `n` days after `date`. */
 export function addDays(date: string, n: number): string {
-  return dateOfDay(dayNumber(date) + n);
+  return isoOfDay(dayOfIso(date) + n);
 }
 
 /** ISO weekday of a date: 1 = Monday … 7 = Sunday. */
 export function weekdayOf(date: string): number {
-  const w = (((dayNumber(date) + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+  const w = (((dayOfIso(date) + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
   return w === 0 ? 7 : w;
 }
 
