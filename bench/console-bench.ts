@@ -8,11 +8,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pino from "pino";
 import { createApp } from "../src/app/create-app.ts";
-import { loadTaxonomy } from "../src/app/taxonomy-load.ts";
+import { loadTaxonomy, SHIPPED_TAXONOMY } from "../src/app/taxonomy-load.ts";
 import { loadConfig } from "../src/config.ts";
 import { createWorkCalendar } from "../src/core/work-calendar.ts";
 import { applyRoster } from "../src/roster/roster-apply.ts";
@@ -50,7 +49,7 @@ const app = await createApp({
   log: pino({ level: "silent" }),
   startOutbox: false,
 });
-const codes = await readTaxonomyCodes(fileURLToPath(new URL("../src/data/taxonomy.json", import.meta.url)));
+const codes = await readTaxonomyCodes(SHIPPED_TAXONOMY);
 const loaded = await loadRosterFile(rosterFile, codes);
 if (!loaded.ok) throw new Error(`synthetic roster invalid: ${JSON.stringify(loaded.problems.slice(0, 3))}`);
 await applyRoster(app.prisma, loaded.roster);

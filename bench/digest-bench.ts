@@ -24,6 +24,7 @@ import Database from "better-sqlite3";
 import pino from "pino";
 import { loadTaxonomy } from "../src/app/taxonomy-load.ts";
 import { loadConfig } from "../src/config.ts";
+import { LIT_STATES } from "../src/core/deadline-stages.ts";
 import { createWorkCalendar } from "../src/core/work-calendar.ts";
 import { projectPath } from "../src/project-root.ts";
 import { renderBarChart } from "../src/report/chart-render.ts";
@@ -31,7 +32,6 @@ import { buildDigest } from "../src/report/digest-builder.ts";
 import { buildRanking } from "../src/report/ranking-builder.ts";
 import { loadCohort, loadOpenCases, loadPeriodCases } from "../src/report/report-data.ts";
 import { toDbDate } from "../src/store/sql.ts";
-import { LIT_STATES } from "../src/web/console/case-lights.ts";
 
 const { values } = parseArgs({
   options: {

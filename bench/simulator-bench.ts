@@ -7,11 +7,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import pino from "pino";
 import { createApp } from "../src/app/create-app.ts";
+import { SHIPPED_TAXONOMY } from "../src/app/taxonomy-load.ts";
 import { loadConfig } from "../src/config.ts";
 import { applyRoster } from "../src/roster/roster-apply.ts";
 import { loadRosterFile, readTaxonomyCodes } from "../src/roster/roster-load.ts";
@@ -45,7 +45,7 @@ const app = await createApp({
     waiters.delete(id);
   },
 });
-const codes = await readTaxonomyCodes(fileURLToPath(new URL("../src/data/taxonomy.json", import.meta.url)));
+const codes = await readTaxonomyCodes(SHIPPED_TAXONOMY);
 const loaded = await loadRosterFile(rosterFile, codes);
 if (!loaded.ok) throw new Error(`synthetic roster invalid: ${JSON.stringify(loaded.problems.slice(0, 3))}`);
 await applyRoster(app.prisma, loaded.roster);

@@ -4,8 +4,8 @@
 // with problems is refused with the list of them (exit 1) and nothing is written. Otherwise every
 // change is written in one transaction; re-importing the same file changes nothing.
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { SHIPPED_TAXONOMY } from "../src/app/taxonomy-load.ts";
 import { applyRoster, ENTITY_LABELS, type RosterEntityKind } from "../src/roster/roster-apply.ts";
 import { loadRosterFile, readTaxonomyCodes } from "../src/roster/roster-load.ts";
 import { formatProblem } from "../src/roster/roster-validate.ts";
@@ -13,7 +13,7 @@ import { openDatabase } from "../src/store/db.ts";
 import { migrateDatabase } from "../src/store/migrate.ts";
 
 const USAGE = "usage: npm run roster:import -- FILE [--db PATH] [--dry-run]";
-const TAXONOMY_FILE = fileURLToPath(new URL("../src/data/taxonomy.json", import.meta.url));
+const TAXONOMY_FILE = SHIPPED_TAXONOMY;
 
 function fail(message: string): never {
   console.error(`roster:import: ${message}\n${USAGE}`);

@@ -3,7 +3,6 @@
  * simulator channel and the HTTP server. Everything time- or IO-related is injectable for tests.
  */
 import { mkdir } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import Fastify, { type FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import type { LarkBot } from "../../bots/lark/lark-bot.ts";
@@ -102,10 +101,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const taxonomy = loadTaxonomy();
   if (config.loadDemoRoster && (await prisma.person.count()) === 0) {
-    const loaded = await loadRosterFile(
-      fileURLToPath(SHIPPED_DEMO_ROSTER),
-      new Set(taxonomy.items.map((i) => i.code)),
-    );
+    const loaded = await loadRosterFile(SHIPPED_DEMO_ROSTER, new Set(taxonomy.items.map((i) => i.code)));
     if (!loaded.ok) throw new Error(`demo roster is invalid: ${JSON.stringify(loaded.problems.slice(0, 3))}`);
     await applyRoster(prisma, loaded.roster);
     log.info("数据库为空，已载入演示路长名册（中牟县）");

@@ -1,6 +1,5 @@
 /** Loads the taxonomy the project ships (src/data/taxonomy.json, a copy of the reference data). */
 import { readFileSync } from "node:fs";
-import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import { TaxonomyIndex } from "../core/taxonomy.ts";
 import type { Taxonomy } from "../core/types.ts";
@@ -24,8 +23,8 @@ const taxonomySchema = z.object({
   items: z.array(itemSchema).min(1),
 });
 
-export const SHIPPED_TAXONOMY = pathToFileURL(projectPath("src/data/taxonomy.json"));
-export const SHIPPED_DEMO_ROSTER = pathToFileURL(projectPath("src/data/roster-zhongmou.json"));
+export const SHIPPED_TAXONOMY = projectPath("src/data/taxonomy.json");
+export const SHIPPED_DEMO_ROSTER = projectPath("src/data/roster-zhongmou.json");
 
 export function loadTaxonomy(path: URL | string = SHIPPED_TAXONOMY): TaxonomyIndex {
   const parsed = taxonomySchema.parse(JSON.parse(readFileSync(path, "utf8")));

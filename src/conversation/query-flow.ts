@@ -1,8 +1,7 @@
 /** 查询 / 我的任务 / 帮助. */
 
-import { lightAt } from "../core/deadline-stages.ts";
+import { lightOf } from "../core/deadline-stages.ts";
 import { LIGHT_LABELS } from "../core/light.ts";
-import { OPEN_STATES } from "../core/types.ts";
 import { statusLines } from "./case-view.ts";
 import type { CaseRecord } from "./conversation-store.ts";
 import { T } from "./texts.ts";
@@ -35,11 +34,9 @@ export async function handleMyTasks(turn: Turn): Promise<Outcome> {
   }
   const lines = cases.slice(0, MAX_TASKS_LISTED).map((c) => {
     // The light counts working time for work-hour/work-day limits (DESIGN.md §2), like reminders do.
-    const light =
-      c.deadline && OPEN_STATES.includes(c.state)
-        ? LIGHT_LABELS[lightAt({ ...c, deadline: c.deadline }, turn.now, turn.deps.calendar)]
-        : "";
-    return `· ${c.number} ${c.summary} ${light}`.trim();
+    const light = lightOf(c, turn.now, turn.deps.calendar);
+    const label = light ? LIGHT_LABELS[light] : "";
+    return `· ${c.number} ${c.summary} ${label}`.trim();
   });
   const more = cases.length > MAX_TASKS_LISTED ? `\n……另有 ${cases.length - MAX_TASKS_LISTED} 件` : "";
   const title =

@@ -5,7 +5,8 @@
  * the whole (possibly long) time a case has been open. Platform-free and pure.
  */
 import { type Light, YELLOW_FROM } from "./light.ts";
-import type { TimeLimit } from "./types.ts";
+import { MS_PER_MINUTE } from "./time-zone.ts";
+import type { CaseState, TimeLimit } from "./types.ts";
 import type { WorkCalendar } from "./work-calendar.ts";
 
 /** The facts of a case its stages depend on. */
@@ -18,8 +19,6 @@ export interface DeadlineFacts {
 }
 
 export type StageCalendar = Pick<WorkCalendar, "workMinutesBetween" | "addWorkMinutes" | "deadlineFor">;
-
-const MS_PER_MINUTE = 60_000;
 
 /** The instant 80 % of the time from start to deadline is used (working time for work units). */
 export function yellowAt(c: DeadlineFacts, calendar: StageCalendar): Date {
@@ -54,4 +53,34 @@ export function overdueBy(c: DeadlineFacts, afterLimits: number, calendar: Stage
 export function lightAt(c: DeadlineFacts, at: Date, calendar: StageCalendar): Light {
   if (at.getTime() >= c.deadline.getTime()) return "red";
   return at.getTime() >= yellowAt(c, calendar).getTime() ? "yellow" : "green";
+}
+
+/** States that have a light: open, and already a case (待立案 has none). */
+export const LIT_STATES: readonly CaseState[] = [
+  "dispatched",
+  "in_progress",
+  "awaiting_check",
+  "returned",
+  "backlogged",
+];
+
+/** The columns a light needs. */
+export interface LightFacts {
+  state: CaseState;
+  startedAt: Date;
+  deadline: Date | null;
+  fixedAt: Date | null;
+  timeLimit: TimeLimit | null;
+}
+
+/**
+ * The light of a case at `now`, or null when it has none (closed, voided, 待立案). One rule for the
+ * digest, the console and "我的任务": an awaiting-check case is judged at its fix time (its clock
+ * stopped), a case without a deadline is green.
+ */
+export function lightOf(c: LightFacts, now: Date, calendar: StageCalendar): Light | null {
+  if (!LIT_STATES.includes(c.state)) return null;
+  if (!c.deadline) return "green";
+  const at = c.state === "awaiting_check" && c.fixedAt ? c.fixedAt : now;
+  return lightAt({ startedAt: c.startedAt, deadline: c.deadline, timeLimit: c.timeLimit }, at, calendar);
 }

@@ -3,7 +3,7 @@
  * lights, the most frequent problems, the red list with the chiefs to chase, and a chart. Pure: the
  * caller loads the cases (report-data.ts) and passes the clock reading.
  */
-import { lightAt, type StageCalendar } from "../core/deadline-stages.ts";
+import { lightOf, type StageCalendar } from "../core/deadline-stages.ts";
 import type { Light } from "../core/light.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
 import type { TaxonomyIndex } from "../core/taxonomy.ts";
@@ -35,7 +35,7 @@ export interface DigestInput {
   /** How the period is named in the counts line: "昨日（9月28日）", "今日" … */
   periodLabel: string;
   period: { from: Date; to: Date };
-  /** Open cases (report-data.ts DIGEST_OPEN_STATES). */
+  /** Open cases (the states with a light, core LIT_STATES). */
   open: readonly ReportCase[];
   /** Cases created or closed in the period. */
   periodCases: readonly ReportCase[];
@@ -132,11 +132,8 @@ export function buildDigest(input: DigestInput): DigestReport {
   const byDepartment = new Map<string, LightCounts>();
   const red: ReportCase[] = [];
   for (const c of input.open) {
-    // An awaiting-check case stopped its clock when it was fixed.
-    const at = c.state === "awaiting_check" && c.fixedAt ? c.fixedAt : now;
-    const light: Light = c.deadline
-      ? lightAt({ startedAt: c.startedAt, deadline: c.deadline, timeLimit: c.timeLimit }, at, calendar)
-      : "green";
+    const light = lightOf(c, now, calendar);
+    if (!light) continue;
     totals[light]++;
     const seg = c.segmentId ? roster.segments.get(c.segmentId) : undefined;
     const street = seg?.street ?? R.unlocated;

@@ -6,7 +6,9 @@
  * busy machine; the bench database of `npm run bench:digest`).
  * Dates are stored as ISO-8601 text in UTC, so comparing the text compares the instants.
  */
+import { LIT_STATES } from "../core/deadline-stages.ts";
 import type { CaseState, TimeLimit } from "../core/types.ts";
+import { parseTimeLimit } from "../store/case-mapper.ts";
 import { fromDbDate, fromDbDateOrNull, type Sql, textInterner, toDbDate } from "../store/sql.ts";
 
 /** The columns of a case the reports use. */
@@ -54,15 +56,6 @@ const COLUMNS = [
   .map((c) => `"${c}"`)
   .join(", ");
 
-/** States a digest lists as open: every open state but 待立案 (not yet a case). */
-export const DIGEST_OPEN_STATES: readonly CaseState[] = [
-  "dispatched",
-  "in_progress",
-  "awaiting_check",
-  "returned",
-  "backlogged",
-];
-
 /** A row as SQLite returns it: dates as ISO text, booleans as 0/1, the time limit as JSON. */
 interface Row {
   id: number;
@@ -95,22 +88,12 @@ interface Row {
  */
 function readReportCases(rows: Iterable<Row>): ReportCase[] {
   const intern = textInterner();
+  // Parsed once per distinct text: most cases share a handful of time limits.
   const limits = new Map<string, TimeLimit | null>();
   const limitOf = (text: string): TimeLimit | null => {
     let v = limits.get(text);
     if (v === undefined) {
-      v = null;
-      try {
-        const o = JSON.parse(text) as Partial<TimeLimit>;
-        if (
-          typeof o.value === "number" &&
-          (o.unit === "hour" || o.unit === "work_hour" || o.unit === "work_day")
-        ) {
-          v = { value: o.value, unit: o.unit };
-        }
-      } catch {
-        // An unreadable limit counts as none: the case still has its deadline column.
-      }
+      v = parseTimeLimit(text);
       limits.set(text, v);
     }
     return v;
@@ -141,7 +124,7 @@ function readReportCases(rows: Iterable<Row>): ReportCase[] {
   return out;
 }
 
-const OPEN_LIST = DIGEST_OPEN_STATES.map((s) => `'${s}'`).join(",");
+const OPEN_LIST = LIT_STATES.map((s) => `'${s}'`).join(",");
 
 /** Open cases (without 待立案), oldest first. */
 export function loadOpenCases(sql: Sql): ReportCase[] {

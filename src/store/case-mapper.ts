@@ -12,11 +12,20 @@ function parseJson<T>(text: unknown, fallback: T): T {
   }
 }
 
+/** Parses the Case.timeLimit JSON column; null when absent or unreadable. */
+export function parseTimeLimit(text: unknown): TimeLimit | null {
+  const o = parseJson<Partial<TimeLimit>>(text, {});
+  // An unreadable limit counts as none: the deadline column still says when the case is due.
+  if (typeof o.value === "number" && (o.unit === "hour" || o.unit === "work_hour" || o.unit === "work_day")) {
+    return { value: o.value, unit: o.unit };
+  }
+  return null;
+}
+
 /** A raw "Case" row as SQLite returns it. */
 export type CaseRow = Record<string, string | number | null>;
 
 export function toCaseRecord(row: CaseRow): CaseRecord {
-  const limit = parseJson<Partial<TimeLimit>>(row.timeLimit, {});
   const str = (k: string) => (row[k] === null || row[k] === undefined ? null : String(row[k]));
   return {
     id: Number(row.id),
@@ -36,7 +45,7 @@ export function toCaseRecord(row: CaseRow): CaseRecord {
     coHandlers: parseJson<string[]>(row.coHandlers, []),
     whistled: parseJson<string[]>(row.whistled, []),
     urgent: Boolean(row.urgent),
-    timeLimit: limit.value && limit.unit ? { value: limit.value, unit: limit.unit } : null,
+    timeLimit: parseTimeLimit(row.timeLimit),
     startedAt: fromDbDate(row.startedAt),
     deadline: fromDbDateOrNull(row.deadline),
     acknowledgedAt: fromDbDateOrNull(row.acknowledgedAt),

@@ -71,7 +71,12 @@ export async function migrateDatabase(options: {
     log(`database ${dbFile} is up to date (${Math.round(performance.now() - started)} ms)`);
     return [];
   }
-  const applied = await applyMigrations({ dbFile, migrationsDir, schemaPath: SCHEMA_PATH });
+  const applied = await applyMigrations({
+    dbFile,
+    migrationsDir,
+    schemaPath: SCHEMA_PATH,
+    migrationsList: list,
+  });
   const ms = Math.round(performance.now() - started);
   if (applied.length === 0) log(`database ${dbFile} is up to date (${ms} ms)`);
   else log(`applied ${applied.length} migration(s) to ${dbFile} in ${ms} ms: ${applied.join(", ")}`);

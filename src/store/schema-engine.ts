@@ -144,8 +144,10 @@ export async function applyMigrations(options: {
   dbFile: string;
   migrationsDir: string;
   schemaPath: string;
+  /** The folder as already read (readMigrationList), so it is not read twice. */
+  migrationsList?: MigrationList;
 }): Promise<string[]> {
-  const migrationsList = await readMigrationList(options.migrationsDir);
+  const migrationsList = options.migrationsList ?? (await readMigrationList(options.migrationsDir));
   const action = `applying ${options.migrationsDir} to ${options.dbFile}`;
   return withEngine(action, options.dbFile, options.schemaPath, async (engine) => {
     const result = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });

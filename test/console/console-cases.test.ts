@@ -5,9 +5,9 @@
  */
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lightOf } from "../../src/core/deadline-stages.ts";
 import { createWorkCalendar } from "../../src/core/work-calendar.ts";
 import { toCaseRecord } from "../../src/store/case-mapper.ts";
-import { lightOf } from "../../src/web/console/case-lights.ts";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { seedDemoCases } from "./console-fixtures.ts";
 import { CONSOLE_PASSWORD, type ConsoleClient, signIn } from "./console-harness.ts";

@@ -3,6 +3,7 @@
 import type { CaseRecord } from "../../conversation/conversation-store.ts";
 import { STATE_LABELS } from "../../core/case-lifecycle.ts";
 import type { StageCalendar } from "../../core/deadline-stages.ts";
+import { lightOf } from "../../core/deadline-stages.ts";
 import { LIGHT_LABELS } from "../../core/light.ts";
 import type { RosterIndex } from "../../core/roster-index.ts";
 import { type TaxonomyIndex, timeLimitLabel } from "../../core/taxonomy.ts";
@@ -10,7 +11,6 @@ import type { Person } from "../../core/types.ts";
 import { type CaseRow, toCaseRecord } from "../../store/case-mapper.ts";
 import type { Sql } from "../../store/sql.ts";
 import { availableActions } from "./case-actions.ts";
-import { lightOf } from "./case-lights.ts";
 import { locationLabel } from "./case-query.ts";
 import { ACTOR_ROLE_LABELS, C, CHANNEL_LABELS, EVENT_LABELS } from "./console-texts.ts";
 

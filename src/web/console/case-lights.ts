@@ -6,19 +6,10 @@
  * filter on. Same rules as the digest: open cases only (待立案 has none), an awaiting-check case is
  * judged at its fix time (its clock stopped), a case without a deadline is green.
  */
-import { lightAt, type StageCalendar, yellowAt } from "../../core/deadline-stages.ts";
+import { LIT_STATES, type StageCalendar, yellowAt } from "../../core/deadline-stages.ts";
 import type { Light } from "../../core/light.ts";
-import type { CaseState, TimeLimit } from "../../core/types.ts";
+import { parseTimeLimit } from "../../store/case-mapper.ts";
 import { type Sql, toDbDate } from "../../store/sql.ts";
-
-/** States that have a light: open, and already a case. */
-export const LIT_STATES: readonly CaseState[] = [
-  "dispatched",
-  "in_progress",
-  "awaiting_check",
-  "returned",
-  "backlogged",
-];
 
 const LIT_LIST = LIT_STATES.map((s) => `'${s}'`).join(",");
 /** Rows recomputed per transaction, so a first pass over a large backlog does not hold the writer long. */
@@ -48,40 +39,6 @@ export function lightCondition(light: Light, now: Date): { sql: string; params: 
         params: [at, at],
       };
   }
-}
-
-/** The columns a light needs. */
-export interface LightFacts {
-  state: CaseState;
-  startedAt: Date;
-  deadline: Date | null;
-  fixedAt: Date | null;
-  timeLimit: TimeLimit | null;
-}
-
-/** The light of one case at `now`, or null when it has none (closed, voided, 待立案). */
-export function lightOf(c: LightFacts, now: Date, calendar: StageCalendar): Light | null {
-  if (!LIT_STATES.includes(c.state)) return null;
-  if (!c.deadline) return "green";
-  const at = c.state === "awaiting_check" && c.fixedAt ? c.fixedAt : now;
-  return lightAt({ startedAt: c.startedAt, deadline: c.deadline, timeLimit: c.timeLimit }, at, calendar);
-}
-
-/** Parses the Case.timeLimit JSON column; null when absent or unreadable. */
-export function parseTimeLimit(text: unknown): TimeLimit | null {
-  if (typeof text !== "string" || !text) return null;
-  try {
-    const o = JSON.parse(text) as Partial<TimeLimit>;
-    if (
-      typeof o.value === "number" &&
-      (o.unit === "hour" || o.unit === "work_hour" || o.unit === "work_day")
-    ) {
-      return { value: o.value, unit: o.unit };
-    }
-  } catch {
-    // An unreadable limit counts as none: the deadline column still says when the case is due.
-  }
-  return null;
 }
 
 /** Keeps Case.yellowAt current for every case that has a light. */

@@ -6,13 +6,15 @@
 
 import { STATE_LABELS } from "../../core/case-lifecycle.ts";
 import type { StageCalendar } from "../../core/deadline-stages.ts";
+import { lightOf } from "../../core/deadline-stages.ts";
 import { LIGHT_LABELS, type Light } from "../../core/light.ts";
 import type { RosterIndex } from "../../core/roster-index.ts";
 import type { TaxonomyIndex } from "../../core/taxonomy.ts";
 import type { CaseState } from "../../core/types.ts";
+import { parseTimeLimit } from "../../store/case-mapper.ts";
 import { type Sql, toDbDate } from "../../store/sql.ts";
 import type { CaseFilters } from "./case-filters.ts";
-import { lightCondition, lightOf, parseTimeLimit } from "./case-lights.ts";
+import { lightCondition } from "./case-lights.ts";
 import { C } from "./console-texts.ts";
 
 type Param = string | number;

@@ -3,11 +3,13 @@
  * map server), segments coloured by street, and open cases as pins on their segment. A segment with
  * many open cases gets one cluster pin with counts instead of a pile of pins.
  */
+
+import { LIT_STATES } from "../../core/deadline-stages.ts";
 import type { Light } from "../../core/light.ts";
 import type { RosterIndex } from "../../core/roster-index.ts";
 import type { TaxonomyIndex } from "../../core/taxonomy.ts";
 import type { Sql } from "../../store/sql.ts";
-import { LIT_STATES, lightCondition } from "./case-lights.ts";
+import { lightCondition } from "./case-lights.ts";
 
 /** Up to this many open cases on one segment are drawn one by one; more become a cluster. */
 export const PINS_PER_SEGMENT = 6;
