@@ -6,7 +6,6 @@ import { mkdir } from "node:fs/promises";
 import Fastify, { type FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import type { LarkBot } from "../../bots/lark/lark-bot.ts";
-import { SIM_POST_BODY_LIMIT } from "../../bots/simulator/sim-post-message.ts";
 import { SimulatorChannel } from "../../bots/simulator/simulator-channel.ts";
 import { registerSimulatorRoutes } from "../../bots/simulator/simulator-routes.ts";
 import type { WechatPuppetInstance, WechatRuntime } from "../../bots/wechat/wechat-runtime.ts";
@@ -211,7 +210,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...(options.onProcessed ? { onProcessed: options.onProcessed } : {}),
   });
 
-  const server = Fastify({ logger: false, bodyLimit: SIM_POST_BODY_LIMIT, forceCloseConnections: true });
+  // Fastify's default 1 MB body limit; the simulator's message route raises its own (photos as data URLs).
+  const server = Fastify({ logger: false, forceCloseConnections: true });
   server.get("/healthz", async () => ({ ok: true }));
   registerMediaRoutes(server, { prisma, media });
   const ingest = (msg: InboundMessage) => inbox.ingest(msg);

@@ -1,5 +1,6 @@
 /** How a case is described in chat: one-line place, category, deadline. */
 import { STATE_LABELS } from "../core/case-lifecycle.ts";
+import { locationLabel } from "../core/location.ts";
 import { timeLimitLabel } from "../core/taxonomy.ts";
 import type { OutboundAction } from "../core/types.ts";
 import type { CaseRecord } from "./conversation-store.ts";
@@ -8,7 +9,7 @@ import type { Turn } from "./turn.ts";
 
 export function placeLine(turn: Turn, c: CaseRecord): string {
   const seg = c.segmentId ? turn.roster.segments.get(c.segmentId) : undefined;
-  if (!seg) return c.locationText || "未确定";
+  if (!seg) return locationLabel(c.locationText) || "未确定";
   return `${seg.roadName} ${seg.from}至${seg.to}段（${seg.id}，${seg.street}）`;
 }
 

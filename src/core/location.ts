@@ -358,3 +358,23 @@ export function mergeLocationAnswer(
   const added = Object.fromEntries(Object.entries(answer).filter(([, v]) => v !== undefined && v !== ""));
   return { ...earlier, ...added, raw: `${earlier.raw} ${answer.raw}`.trim() };
 }
+
+/**
+ * The place as the reporter said it. The column holds the extractor's SaidLocation as JSON (its `raw`
+ * is the words used); plain text from older rows or seeds is shown as is.
+ */
+export function locationLabel(text: string): string {
+  if (!text.startsWith("{")) return text;
+  try {
+    const said = JSON.parse(text) as {
+      raw?: unknown;
+      road?: unknown;
+      crossing?: unknown;
+      landmark?: unknown;
+    };
+    if (typeof said.raw === "string" && said.raw) return said.raw;
+    return [said.road, said.crossing, said.landmark].filter((x) => typeof x === "string" && x).join(" ");
+  } catch {
+    return text;
+  }
+}

@@ -88,7 +88,10 @@ describe("console actions through the case engine", () => {
     const before = (await sent()).length;
     const close = await act(client, num, { action: "close" }); // dispatched: nothing to check yet
     expect(close.statusCode).toBe(409);
-    expect(close.json()).toEqual({ ok: false, error: "该操作当前不可执行" });
+    expect(close.json()).toEqual({
+      ok: false,
+      error: "该操作当前不可执行：案件状态可能已经变化，页面已刷新，请按最新状态操作",
+    });
     const rework = await act(client, num, { action: "void" }); // a reason is required
     expect(rework.statusCode).toBe(400);
     expect(rework.json().error).toBe("请填写原因");

@@ -71,20 +71,31 @@ describe("console sign-in and sessions", () => {
 
   it("refuses a wrong password, an unknown name and a chief who is not an inspector", async () => {
     t = await start();
-    for (const [name, password] of [
-      [INSPECTOR, "not-the-password"],
-      ["不存在的人", CONSOLE_PASSWORD],
-      ["黄卫东", CONSOLE_PASSWORD], // a 三级路长, not 精细办
+    for (const [name, password, error] of [
+      [INSPECTOR, "not-the-password", "姓名或密码不正确"],
+      [
+        "不存在的人",
+        CONSOLE_PASSWORD,
+        "名册中没有名为“不存在的人”的督查员或管理员：请检查姓名，或请管理员在名册的“督查员”或“管理员”表中添加此人",
+      ],
+      [
+        "黄卫东", // a 三级路长, not 精细办
+        CONSOLE_PASSWORD,
+        "名册中没有名为“黄卫东”的督查员或管理员：请检查姓名，或请管理员在名册的“督查员”或“管理员”表中添加此人",
+      ],
     ] as const) {
       const { login, client } = await signIn(t, name, password);
       expect(login.statusCode, name).toBe(401);
-      expect(login.json()).toEqual({ ok: false, error: "姓名或密码不正确" });
+      expect(login.json()).toEqual({ ok: false, error });
       expect(client.jar.has("luzhang_session")).toBe(false);
       expect((await client.get("/console/api/session")).statusCode).toBe(401);
     }
+    // Typed with a space (or a full-width one) in the middle: the roster keeps names without.
+    const spaced = await signIn(t, `${INSPECTOR.slice(0, 1)}\u3000${INSPECTOR.slice(1)}`);
+    expect(spaced.login.statusCode).toBe(200);
     const { login } = await signIn(t);
     expect(login.statusCode).toBe(200);
-    expect(await t.app.prisma.consoleSession.count()).toBe(1);
+    expect(await t.app.prisma.consoleSession.count()).toBe(2);
   });
 
   it("slows down password guessing from one address", async () => {

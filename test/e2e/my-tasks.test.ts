@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../helpers/test-app.ts";
+import { PNG_1PX, startTestApp, type TestApp } from "../helpers/test-app.ts";
 
 let t: TestApp;
 afterEach(async () => {
@@ -25,4 +25,31 @@ it("我的任务 shows lights on working time: a night and a morning do not use 
   t.clock.set("2026-11-27T10:30:00+08:00");
   await t.say("黄卫东", "我的任务");
   expect((await t.botMessages()).at(-1)?.text).toMatch(/ZM20261126-001 .*红灯/);
+});
+
+it("我的任务 judges a case awaiting check at its fix time, like the digest and the console", async () => {
+  t = await startTestApp({ now: "2026-11-26T09:00:00+08:00" });
+  await t.say("张三", "商都大道民康路口东北角垃圾桶满了");
+  await t.say("黄卫东", "收到");
+  await t.say("黄卫东", "已整改", { images: [{ data: PNG_1PX, mime: "image/png" }] });
+  const c = await t.app.prisma.case.findFirstOrThrow();
+  expect(c.state).toBe("awaiting_check");
+  // Long past the deadline, but the clock stopped when the chief reported it fixed: still green.
+  t.clock.set("2026-11-30T17:00:00+08:00");
+  await t.say("黄卫东", "我的任务");
+  expect((await t.botMessages()).at(-1)?.text).toMatch(/ZM20261126-001 .*绿灯/);
+});
+
+it("shows the place as the reporter said it, not the stored JSON, for a case without a segment", async () => {
+  t = await startTestApp({ now: "2026-11-26T09:00:00+08:00" });
+  await t.say("张三", "商都大道民康路口东北角垃圾桶满了");
+  const c = await t.app.prisma.case.findFirstOrThrow();
+  await t.app.prisma.case.update({
+    where: { id: c.id },
+    data: { segmentId: null, locationText: JSON.stringify({ raw: "县医院东门外" }) },
+  });
+  await t.say("张三", `查询 ${c.number}`);
+  const reply = (await t.botMessages()).at(-1)?.text ?? "";
+  expect(reply).toContain("位置：县医院东门外");
+  expect(reply).not.toContain("{");
 });

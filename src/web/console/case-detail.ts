@@ -5,13 +5,13 @@ import { STATE_LABELS } from "../../core/case-lifecycle.ts";
 import type { StageCalendar } from "../../core/deadline-stages.ts";
 import { lightOf } from "../../core/deadline-stages.ts";
 import { LIGHT_LABELS } from "../../core/light.ts";
+import { locationLabel } from "../../core/location.ts";
 import type { RosterIndex } from "../../core/roster-index.ts";
 import { type TaxonomyIndex, timeLimitLabel } from "../../core/taxonomy.ts";
 import type { Person } from "../../core/types.ts";
 import { type CaseRow, toCaseRecord } from "../../store/case-mapper.ts";
 import type { Sql } from "../../store/sql.ts";
 import { availableActions } from "./case-actions.ts";
-import { locationLabel } from "./case-query.ts";
 import { ACTOR_ROLE_LABELS, C, CHANNEL_LABELS, EVENT_LABELS } from "./console-texts.ts";
 
 /** Reads a case by its number (case-insensitive). */

@@ -8,6 +8,7 @@ import { STATE_LABELS } from "../../core/case-lifecycle.ts";
 import type { StageCalendar } from "../../core/deadline-stages.ts";
 import { lightOf } from "../../core/deadline-stages.ts";
 import { LIGHT_LABELS, type Light } from "../../core/light.ts";
+import { locationLabel } from "../../core/location.ts";
 import type { RosterIndex } from "../../core/roster-index.ts";
 import type { TaxonomyIndex } from "../../core/taxonomy.ts";
 import type { CaseState } from "../../core/types.ts";
@@ -168,26 +169,6 @@ export interface CaseViewContext {
   taxonomy: TaxonomyIndex;
   calendar: StageCalendar;
   now: Date;
-}
-
-/**
- * The place as the reporter said it. The column holds the extractor's SaidLocation as JSON (its `raw`
- * is the words used); plain text from older rows or seeds is shown as is.
- */
-export function locationLabel(text: string): string {
-  if (!text.startsWith("{")) return text;
-  try {
-    const said = JSON.parse(text) as {
-      raw?: unknown;
-      road?: unknown;
-      crossing?: unknown;
-      landmark?: unknown;
-    };
-    if (typeof said.raw === "string" && said.raw) return said.raw;
-    return [said.road, said.crossing, said.landmark].filter((x) => typeof x === "string" && x).join(" ");
-  } catch {
-    return text;
-  }
 }
 
 /** Names for a raw row: category, place, street, department, handler, light. */

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import { ALL_STATES, STATE_LABELS } from "../../core/case-lifecycle.ts";
 import { LIGHT_LABELS } from "../../core/light.ts";
+import { localParts } from "../../schedule/local-time.ts";
 import { toDbDate } from "../../store/sql.ts";
 import {
   type ActionOutcome,
@@ -95,7 +96,7 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: ConsoleContext): v
       ...view,
       timeZone: deps.config.timeZone,
     });
-    const day = new Date(view.now.getTime()).toISOString().slice(0, 10);
+    const day = localParts(view.now, deps.config.timeZone).date;
     deps.log.info({ by: userOf(req).personId, filters: req.query }, "cases exported from the console");
     return reply
       .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -8,6 +8,7 @@ import csrf from "@fastify/csrf-protection";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Person } from "../../core/types.ts";
+import { normalizeName } from "../../roster/roster-schema.ts";
 import type { SecureCookieMode } from "./console-config.ts";
 import type { ConsoleDeps } from "./console-context.ts";
 import type { ConsoleSecrets } from "./console-secrets.ts";
@@ -135,14 +136,21 @@ export async function registerAuth(
     // The password is checked first and always, so a wrong name costs as long as a wrong password.
     const passwordOk = await secrets.verifyPassword(body.data.password);
     const roster = deps.roster();
-    const candidates = [...roster.people.values()].filter(
-      (p) => p.name === body.data.name && mayUseConsole(p),
-    );
+    // Roster names are stored normalized (spaces, full-width spaces): compare the typed name the same way.
+    const name = normalizeName(body.data.name);
+    const candidates = [...roster.people.values()].filter((p) => p.name === name && mayUseConsole(p));
     const person = candidates.length === 1 ? candidates[0] : undefined;
     if (!passwordOk || !person) {
       throttle.fail(ip, now);
-      deps.log.warn({ ip, name: body.data.name.slice(0, 50) }, "console sign-in refused");
-      return reply.code(401).send({ ok: false, error: C.loginFailed });
+      deps.log.warn({ ip, name: name.slice(0, 50) }, "console sign-in refused");
+      // Only with the office password right does the answer say what is wrong with the name: whoever
+      // holds it is office staff, who need to know how to get in; a guesser learns nothing.
+      const error = !passwordOk
+        ? C.loginFailed
+        : candidates.length > 1
+          ? C.loginNameAmbiguous(name, candidates.length)
+          : C.loginNotOnRoster(name);
+      return reply.code(401).send({ ok: false, error });
     }
     throttle.clear(ip);
     const token = await sessions.create(person);

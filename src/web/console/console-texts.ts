@@ -59,6 +59,10 @@ export const C = {
   // Sign-in and sessions
   loginRequired: "请先登录",
   loginFailed: "姓名或密码不正确",
+  loginNotOnRoster: (name: string) =>
+    `名册中没有名为“${name}”的督查员或管理员：请检查姓名，或请管理员在名册的“督查员”或“管理员”表中添加此人`,
+  loginNameAmbiguous: (name: string, n: number) =>
+    `名册中有 ${n} 位督查员或管理员都叫“${name}”，无法区分：请管理员在名册中把姓名写得可以区分（如“${name}（城管）”）后再登录`,
   loginThrottled: (minutes: number) => `登录失败次数过多，请 ${minutes} 分钟后再试`,
   csrfFailed: "安全校验失败（页面已过期或请求来源不明），请刷新页面后重试",
   badRequest: "请求参数有误",
@@ -68,7 +72,7 @@ export const C = {
     `精细办后台（/console）初始密码：${password} —— 只显示这一次，请妥善保存；如需更换，请在 .env 中设置 CONSOLE_PASSWORD`,
   passwordFromConfig: "精细办后台密码取自 CONSOLE_PASSWORD",
   // Actions
-  actionNotAllowed: "该操作当前不可执行",
+  actionNotAllowed: "该操作当前不可执行：案件状态可能已经变化，页面已刷新，请按最新状态操作",
   reasonRequired: "请填写原因",
   targetRequired: "请选择改派的路段或人员",
   actionPending: "操作已提交，正在处理，请稍后刷新页面查看结果",

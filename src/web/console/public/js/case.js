@@ -96,6 +96,8 @@ async function submit(action, fields, button) {
     showResult(error.message, "error");
     button.disabled = false;
     button.textContent = TEXT.submit;
+    // Refused for the case's state: someone changed it since the page loaded; show what it is now.
+    if (error.status === 409) await load();
   }
 }
 
