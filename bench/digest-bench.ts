@@ -30,7 +30,7 @@ import { projectPath } from "../src/project-root.ts";
 import { renderBarChart } from "../src/report/chart-render.ts";
 import { buildDigest } from "../src/report/digest-builder.ts";
 import { buildRanking } from "../src/report/ranking-builder.ts";
-import { loadCohort, loadOpenCases, loadPeriodCases } from "../src/report/report-data.ts";
+import { loadCohortFacts, loadOpenCases, loadPeriodCases } from "../src/report/report-data.ts";
 import { toDbDate } from "../src/store/sql.ts";
 
 const { values } = parseArgs({
@@ -268,7 +268,7 @@ async function digestPhases(): Promise<Phases & { open: number; red: number }> {
 }
 
 async function rankingPhases(): Promise<Phases & { cases: number }> {
-  const [cases, load] = await time(() => loadCohort(sql, MONTH_FROM, WEEK_TO));
+  const [cases, load] = await time(() => loadCohortFacts(sql, roster, MONTH_FROM, WEEK_TO));
   const [report, build] = await time(() =>
     buildRanking({
       now: NOW,

@@ -14,7 +14,6 @@ import {
 } from "../core/indicators.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
 import type { BarChartSpec, ChartPanel } from "./chart-render.ts";
-import type { ReportCase } from "./report-data.ts";
 import { percent, R } from "./report-texts.ts";
 
 /** Chart colours of the two periods. */
@@ -35,7 +34,7 @@ export interface RankingInput {
   week: RankingPeriod;
   month: RankingPeriod;
   /** Cases created from the earlier of the two period starts to the later end. */
-  cases: readonly ReportCase[];
+  cases: readonly CaseFact[];
   roster: RosterIndex;
   weights: ScoreWeights;
   gradeThresholds: GradeThresholds;
@@ -52,23 +51,6 @@ export interface RankingReport {
   text: string;
   chart: BarChartSpec;
   tables: RankingTables;
-}
-
-function factsOf(cases: readonly ReportCase[], roster: RosterIndex): CaseFact[] {
-  return cases.map((c) => ({
-    number: c.number,
-    state: c.state,
-    segmentId: c.segmentId,
-    street: c.segmentId ? (roster.segments.get(c.segmentId)?.street ?? null) : null,
-    departmentCode: c.departmentCode,
-    createdAt: c.createdAt,
-    deadline: c.deadline,
-    acknowledgedAt: c.acknowledgedAt,
-    fixedAt: c.fixedAt,
-    closedAt: c.closedAt,
-    reworkCount: c.reworkCount,
-    extensionCount: c.extensionCount,
-  }));
 }
 
 function unitLine(u: UnitIndicators): string {
@@ -110,7 +92,7 @@ function panelOf(
 /** Computes the four tables and builds the ranking text and chart. */
 export function buildRanking(input: RankingInput): RankingReport {
   const { roster } = input;
-  const facts = factsOf(input.cases, roster);
+  const facts = input.cases;
   const streets = [...new Set([...roster.segments.values()].map((s) => s.street))];
   const departments = [...roster.departments.keys()];
   const departmentName = (code: string) => roster.departments.get(code)?.name ?? code;

@@ -27,7 +27,7 @@ import { saveChart } from "./chart-media.ts";
 import { type BarChartSpec, renderBarChart } from "./chart-render.ts";
 import { buildDigest, type DigestStats, type Mention } from "./digest-builder.ts";
 import { buildRanking, type RankingTables } from "./ranking-builder.ts";
-import { loadCohort, loadOpenCases, loadPeriodCases } from "./report-data.ts";
+import { loadCohortFacts, loadOpenCases, loadPeriodCases } from "./report-data.ts";
 import { R } from "./report-texts.ts";
 
 /** A report ready to send: text, the people it @-mentions, its chart by media hash. */
@@ -159,7 +159,7 @@ export class ReportService {
     }
     const from = new Date(Math.min(week.from.getTime(), month.from.getTime()));
     const to = new Date(Math.max(week.to.getTime(), month.to.getTime()));
-    const cases = loadCohort(sql, from, to);
+    const cases = loadCohortFacts(sql, this.deps.roster(), from, to);
     const report = buildRanking({
       now,
       title,

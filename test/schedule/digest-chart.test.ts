@@ -178,7 +178,10 @@ describe("report charts", () => {
         from: new Date(now.getTime() - 30 * 24 * H),
         to: now,
       },
-      cases: cases(),
+      cases: cases().map((c) => ({
+        ...c,
+        street: c.segmentId ? (roster.segments.get(c.segmentId)?.street ?? null) : null,
+      })),
       roster,
       weights: DEFAULT_SCORE_WEIGHTS,
       gradeThresholds: DEFAULT_GRADE_THRESHOLDS,

@@ -12,9 +12,8 @@ import {
   UNIT_SELECTORS,
 } from "../../core/indicators.ts";
 import type { RosterIndex } from "../../core/roster-index.ts";
-import type { CaseState } from "../../core/types.ts";
 import { addDays, dayLabel, localInstant, mondayOf, monthStartOf } from "../../schedule/local-time.ts";
-import { type Sql, textInterner, toDbDate } from "../../store/sql.ts";
+import { type Sql, toDbDate } from "../../store/sql.ts";
 
 export type RankingUnit = "street" | "department" | "segment";
 export const RANKING_UNITS: readonly RankingUnit[] = ["street", "department", "segment"];
@@ -27,51 +26,6 @@ export const UNIT_LABELS: Record<RankingUnit, string> = {
 /** Trends use days up to this many days, weeks up to MAX_WEEKLY_DAYS, months beyond. */
 const MAX_DAILY_DAYS = 62;
 const MAX_WEEKLY_DAYS = 366;
-
-interface FactRow {
-  number: string;
-  state: CaseState;
-  segmentId: string | null;
-  departmentCode: string | null;
-  createdAt: string;
-  deadline: string | null;
-  acknowledgedAt: string | null;
-  fixedAt: string | null;
-  closedAt: string | null;
-  reworkCount: number;
-  extensionCount: number;
-}
-
-const date = (s: string | null) => (s ? new Date(s) : null);
-
-/** The cohort of cases created in [from, to), as indicator facts. */
-export function loadFacts(sql: Sql, roster: RosterIndex, from: Date, to: Date): CaseFact[] {
-  const intern = textInterner();
-  const facts: CaseFact[] = [];
-  // Row by row with shared texts: a ranking over years reads 100,000+ rows (see report-data.ts).
-  const rows = sql.iterate<FactRow>(
-    'SELECT number, state, segmentId, departmentCode, createdAt, deadline, acknowledgedAt, fixedAt, closedAt, reworkCount, extensionCount FROM "Case" WHERE "createdAt" >= ? AND "createdAt" < ?',
-    toDbDate(from),
-    toDbDate(to),
-  );
-  for (const r of rows) {
-    facts.push({
-      number: r.number,
-      state: intern(r.state),
-      segmentId: intern(r.segmentId),
-      street: r.segmentId ? (roster.segments.get(r.segmentId)?.street ?? null) : null,
-      departmentCode: intern(r.departmentCode),
-      createdAt: new Date(r.createdAt),
-      deadline: date(r.deadline),
-      acknowledgedAt: date(r.acknowledgedAt),
-      fixedAt: date(r.fixedAt),
-      closedAt: date(r.closedAt),
-      reworkCount: r.reworkCount,
-      extensionCount: r.extensionCount,
-    });
-  }
-  return facts;
-}
 
 export interface RankingOptions {
   sql: Sql;

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { INDICATOR_LABELS } from "../../core/indicators.ts";
+import { loadCohortFacts } from "../../report/report-data.ts";
 import { addDays, localInstant } from "../../schedule/local-time.ts";
 import { localDay } from "./case-filters.ts";
 import { badRequest, type ConsoleContext } from "./console-context.ts";
@@ -9,7 +10,6 @@ import { attachmentHeader, exportRankings, localStamp } from "./console-export.t
 import { C } from "./console-texts.ts";
 import { mapData } from "./map-data.ts";
 import {
-  loadFacts,
   RANKING_UNITS,
   type RankingOptions,
   type RankingUnit,
@@ -61,7 +61,7 @@ export function registerReportRoutes(app: FastifyInstance, ctx: ConsoleContext):
   };
 
   const factsOf = (o: Omit<RankingOptions, "unit">) =>
-    loadFacts(
+    loadCohortFacts(
       o.sql,
       o.roster,
       localInstant(o.firstDay, 0, o.timeZone),
