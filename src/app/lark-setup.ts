@@ -16,18 +16,16 @@ import type {
 import type { LarkRateLimiter } from "../../bots/lark/lark-rate-limiter.ts";
 import { formatTime } from "../conversation/texts.ts";
 import { STATE_LABELS } from "../core/case-lifecycle.ts";
-import { type Light, lightFor } from "../core/light.ts";
+import { lightOf } from "../core/deadline-stages.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
 import { type TaxonomyIndex, timeLimitLabel } from "../core/taxonomy.ts";
-import type { CaseState, Clock, InboundMessage, OutboundMessage } from "../core/types.ts";
+import type { Clock, InboundMessage, OutboundMessage } from "../core/types.ts";
 import type { WorkCalendar } from "../core/work-calendar.ts";
 import { type CaseRow, toCaseRecord } from "../store/case-mapper.ts";
 import type { PrismaClient } from "../store/generated/client.ts";
 import type { MediaStore } from "../store/media-store.ts";
 import { fromDbDate, type Sql } from "../store/sql.ts";
 
-/** States in which the chief's clock runs, so the card shows a light. */
-const LIT_STATES: ReadonlySet<CaseState> = new Set(["dispatched", "in_progress", "backlogged"]);
 /** Cards looked at when a case changes: the assignment, notices with buttons, a few re-sends. */
 const MAX_CARDS_PER_CASE = 20;
 /** How often a button press looks whether its command has been processed. */
@@ -64,12 +62,8 @@ export function caseCardSource(
       const roster = deps.roster();
       const seg = c.segmentId ? roster.segments.get(c.segmentId) : undefined;
       const item = c.categoryCode ? deps.taxonomy.get(c.categoryCode) : undefined;
-      let light: Light | null = null;
-      if (LIT_STATES.has(c.state) && c.deadline && c.timeLimit) {
-        light = lightFor(
-          deps.calendar.elapsedFraction(c.startedAt, c.deadline, c.timeLimit.unit, deps.clock.now()),
-        );
-      }
+      // The same rule as the digest, the console and 我的任务 (core lightOf).
+      const light = lightOf(c, deps.clock.now(), deps.calendar);
       const limit = c.timeLimit
         ? `（${timeLimitLabel(c.timeLimit)}${c.extensionCount ? "，已延时" : ""}）`
         : "";

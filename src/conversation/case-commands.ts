@@ -171,13 +171,13 @@ export async function applyCommand(
       break;
     }
     case "return":
-      if (!cmd.reason) return ask(turn, T.needReason(label));
+      if (!cmd.reason) return ask(turn, ref, T.needReason(label));
       data.reason = cmd.reason;
       replyText = `案件 ${c.number} 已回退（${cmd.reason}），等待精细办改派。`;
       notice = { text: `案件 ${c.number} 被回退：${cmd.reason}。请改派。`, mention: inspectors };
       break;
     case "request_extension": {
-      if (cmd.amount === null || cmd.unit === null || cmd.amount <= 0) return ask(turn, T.needAmount);
+      if (cmd.amount === null || cmd.unit === null || cmd.amount <= 0) return ask(turn, ref, T.needAmount);
       const unitLabel = cmd.unit === "hour" ? "小时" : "个工作日";
       patch.pendingExtension = {
         amount: cmd.amount,
@@ -198,7 +198,7 @@ export async function applyCommand(
     }
     case "approve_extension": {
       const ext = c.pendingExtension;
-      if (!ext) return ask(turn, "该案件没有待审批的延时申请。");
+      if (!ext) return ask(turn, ref, "该案件没有待审批的延时申请。");
       const base = c.deadline ?? turn.now;
       patch.deadline = deps.calendar.deadlineFor(base, {
         value: ext.amount,
@@ -227,10 +227,10 @@ export async function applyCommand(
     case "whistle": {
       const all = [...turn.roster.departments.values()];
       const names = all.map((d) => d.name).join("、");
-      if (!cmd.departments) return ask(turn, T.needDepartments(names));
+      if (!cmd.departments) return ask(turn, ref, T.needDepartments(names));
       const found = resolveDepartments(cmd.departments, all);
       if (found.unknown.length > 0 || found.departments.length === 0)
-        return ask(turn, T.unknownDepartments(found.unknown.join(" ") || cmd.departments, names));
+        return ask(turn, ref, T.unknownDepartments(found.unknown.join(" ") || cmd.departments, names));
       const contactsOf = (d: (typeof found.departments)[number]) =>
         d.contactIds.map((id) => turn.personById(id)).filter((p): p is Person => Boolean(p));
       const contacts = [...new Map(found.departments.flatMap(contactsOf).map((p) => [p.id, p])).values()];
@@ -262,7 +262,7 @@ export async function applyCommand(
       notice = { text: `案件 ${c.number} 已核查通过，结案销号。辛苦了！`, mention: handler ? [handler] : [] };
       break;
     case "rework":
-      if (!cmd.reason) return ask(turn, T.needReason(label));
+      if (!cmd.reason) return ask(turn, ref, T.needReason(label));
       patch.reworkCount = c.reworkCount + 1;
       data.reason = cmd.reason;
       replyText = `案件 ${c.number} 已退回返工。`;
@@ -281,7 +281,7 @@ export async function applyCommand(
       break;
     case "reassign": {
       const target = reassignTarget(turn, c.segmentId, cmd.target);
-      if (typeof target === "string") return ask(turn, target);
+      if (typeof target === "string") return ask(turn, ref, target);
       patch.segmentId = target.segmentId;
       patch.handlerId = target.handler.id;
       patch.acknowledgedAt = null;
@@ -329,7 +329,8 @@ export async function applyCommand(
   return { status: "processed", note: `${cmd.type} ${c.number}` };
 }
 
-async function ask(turn: Turn, text: string): Promise<Outcome> {
-  await turn.reply(text, { kind: "question" });
+/** A follow-up question about case `ref`: a reply to it finds the case again (caseForMessage). */
+async function ask(turn: Turn, ref: { caseId: number; caseNumber: string }, text: string): Promise<Outcome> {
+  await turn.reply(text, { ...ref, kind: "question" });
   return { status: "processed", note: "asked for details" };
 }

@@ -1,7 +1,12 @@
 /** A report: categorize, locate, route, deduplicate, number, dispatch, receipt. */
 
 import { dayKey } from "../core/case-number.ts";
-import { mergeLocationAnswer, resolveLocation, type SaidLocation } from "../core/location.ts";
+import {
+  mergeLocationAnswer,
+  readSaidLocation,
+  resolveLocation,
+  type SaidLocation,
+} from "../core/location.ts";
 import type { ExtractionResult } from "../core/ports.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
 import { categoryFamily, findDuplicate, routeCase } from "../core/routing.ts";
@@ -55,11 +60,7 @@ async function completePending(
   ex: ExtractionResult,
   photos: string[],
 ): Promise<Outcome> {
-  const said = mergeLocationAnswer(
-    turn.roster,
-    JSON.parse(c.locationText || '{"raw":""}') as SaidLocation,
-    ex.location,
-  );
+  const said = mergeLocationAnswer(turn.roster, readSaidLocation(c.locationText), ex.location);
   const code = c.categoryCode ?? ex.problems[0]?.categoryCode ?? null;
   if (photos.length) await turn.store.attachMedia(c.id, photos, "before", turn.now);
   await turn.event(c, "info_added", { role: "reporter", data: { text: turn.msg.text.slice(0, 500) } });

@@ -360,21 +360,25 @@ export function mergeLocationAnswer(
 }
 
 /**
- * The place as the reporter said it. The column holds the extractor's SaidLocation as JSON (its `raw`
- * is the words used); plain text from older rows or seeds is shown as is.
+ * The SaidLocation stored in a case's location column: the extractor's JSON, or plain text from older
+ * rows or seeds (read as what was said); never throws.
  */
-export function locationLabel(text: string): string {
-  if (!text.startsWith("{")) return text;
-  try {
-    const said = JSON.parse(text) as {
-      raw?: unknown;
-      road?: unknown;
-      crossing?: unknown;
-      landmark?: unknown;
-    };
-    if (typeof said.raw === "string" && said.raw) return said.raw;
-    return [said.road, said.crossing, said.landmark].filter((x) => typeof x === "string" && x).join(" ");
-  } catch {
-    return text;
+export function readSaidLocation(text: string): SaidLocation {
+  if (text.startsWith("{")) {
+    try {
+      const said = JSON.parse(text) as Partial<SaidLocation>;
+      if (said && typeof said === "object")
+        return { ...said, raw: typeof said.raw === "string" ? said.raw : "" };
+    } catch {
+      // Not JSON after all: the text is what was said.
+    }
   }
+  return { raw: text };
+}
+
+/** The place as the reporter said it (see readSaidLocation), for display. */
+export function locationLabel(text: string): string {
+  const said = readSaidLocation(text);
+  if (said.raw) return said.raw;
+  return [said.road, said.crossing, said.landmark].filter((x) => typeof x === "string" && x).join(" ");
 }

@@ -6,8 +6,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   type LocationResolution,
+  locationLabel,
   mergeLocationAnswer,
   nearestSegment,
+  readSaidLocation,
   resolveLocation,
   type SaidLocation,
 } from "../../src/core/location.ts";
@@ -182,5 +184,20 @@ describe("the reporter's answer", () => {
       crossing: "新圃街",
       direction: "往西",
     });
+  });
+});
+
+describe("the stored location column", () => {
+  it("reads the extractor's JSON, plain text from older rows, and broken JSON without throwing", () => {
+    expect(readSaidLocation(JSON.stringify({ road: "青年路", raw: "青年路医院门口" }))).toEqual({
+      road: "青年路",
+      raw: "青年路医院门口",
+    });
+    expect(readSaidLocation("县医院东门外")).toEqual({ raw: "县医院东门外" });
+    expect(readSaidLocation("{不是JSON")).toEqual({ raw: "{不是JSON" });
+    expect(locationLabel(JSON.stringify({ road: "青年路", crossing: "文明路", raw: "" }))).toBe(
+      "青年路 文明路",
+    );
+    expect(locationLabel("")).toBe("");
   });
 });
