@@ -83,7 +83,7 @@ export class ConversationService {
       // Photos without an @ (WeChat sends them alone): keep them for the caption, or attach them
       // to the sender's fix that is waiting for a photo, or to the report they just made.
       if (msg.imageHashes.length === 0) return { status: "dropped", note: "not addressed to the bot" };
-      return this.pairPhoto(turn);
+      return this.pairPhoto(turn, false);
     }
     if (msg.invalidImages > 0 && msg.imageHashes.length === 0) {
       await turn.reply(T.badImage, { kind: "error" });
@@ -95,7 +95,7 @@ export class ConversationService {
     }
     if (!text.trim() || !parsed.body.trim()) {
       if (msg.imageHashes.length > 0) {
-        const paired = await this.pairPhoto(turn);
+        const paired = await this.pairPhoto(turn, true);
         if (paired.status === "processed") return paired;
         await turn.reply(T.photoWaiting, { kind: "question" });
         return { status: "processed", note: "photo waiting for caption" };
@@ -126,8 +126,12 @@ export class ConversationService {
     }
   }
 
-  /** A lone photo: completes a fix waiting for its photo, joins a report made just before, or waits. */
-  private async pairPhoto(turn: Turn): Promise<Outcome> {
+  /**
+   * A lone photo: completes a fix waiting for its photo, joins a report made just before, or waits.
+   * A photo sent to the bot (`addressed`) that joins a report is answered; one sent without an @
+   * joins quietly (WeChat sends photos apart from their text).
+   */
+  private async pairPhoto(turn: Turn, addressed: boolean): Promise<Outcome> {
     const { msg, store, deps } = turn;
     const since = new Date(turn.now.getTime() - deps.config.pairingWindowMs);
     const actorKey = turn.person?.id ?? msg.sender.key;
@@ -142,6 +146,13 @@ export class ConversationService {
     if (recent) {
       await store.attachMedia(recent.id, msg.imageHashes, "before", turn.now);
       await turn.event(recent, "photo_added", { role: "reporter", data: { photos: msg.imageHashes } });
+      if (addressed) {
+        await turn.reply(T.photoJoined(recent.number), {
+          caseId: recent.id,
+          caseNumber: recent.number,
+          kind: "receipt",
+        });
+      }
       return { status: "processed", note: `photo joined ${recent.number}` };
     }
     await store.addPendingPhotos({

@@ -43,6 +43,7 @@ export const T = {
   unknown:
     "抱歉，没能识别这条消息。上报问题请写明位置和问题，例如：“商都大道民康路口垃圾桶满了”；发送“帮助”查看全部指令。",
   photoWaiting: "已收到照片，请在 2 分钟内补充文字说明问题和位置。",
+  photoJoined: (number: string) => `已将照片补充到案件 ${number}。`,
   askLocation: (example: string) => `请补充位置，例如：${example}`,
   askCategory: "请补充具体是什么问题，例如：垃圾满溢、路面破损、占道经营。",
   pendingReceipt: (num: string, question: string) => `已记录（${num}，待立案）。${question}`,

@@ -1,0 +1,57 @@
+/** Answers in chat that name the right case and say the place in words. */
+import { afterEach, expect, it } from "vitest";
+import { PNG_1PX, startTestApp, type TestApp } from "../helpers/test-app.ts";
+
+let t: TestApp;
+afterEach(async () => {
+  await t?.close();
+});
+
+it("shows the place as the reporter said it, not the stored JSON, for a case without a segment", async () => {
+  t = await startTestApp({ now: "2026-11-26T09:00:00+08:00" });
+  await t.say("张三", "商都大道民康路口东北角垃圾桶满了");
+  const c = await t.app.prisma.case.findFirstOrThrow();
+  await t.app.prisma.case.update({
+    where: { id: c.id },
+    data: { segmentId: null, locationText: JSON.stringify({ raw: "县医院东门外" }) },
+  });
+  await t.say("张三", `查询 ${c.number}`);
+  const reply = (await t.botMessages()).at(-1)?.text ?? "";
+  expect(reply).toContain("位置：县医院东门外");
+  expect(reply).not.toContain("{");
+});
+
+it("a follow-up question keeps its case: answering it acts on that case, though the chief has two", async () => {
+  t = await startTestApp({ now: "2026-11-26T09:00:00+08:00" });
+  await t.say("张三", "商都大道民康路口东北角垃圾桶满了");
+  await t.say("张三", "商都大道民康路口西南角井盖破了");
+  const [first, second] = await t.app.prisma.case.findMany({ orderBy: { id: "asc" } });
+  expect(first?.handlerId).toBe(second?.handlerId);
+  // A bare 回退 replying to the first case's assignment: the bot asks for the reason…
+  const assignment = (await t.botMessages()).find(
+    (m) => m.caseNumber === first?.number && m.kind === "assignment",
+  );
+  await t.say("黄卫东", "回退", { replyTo: assignment?.platformId ?? "" });
+  const question = (await t.botMessages()).at(-1);
+  expect(question?.kind).toBe("question");
+  expect(question?.caseNumber).toBe(first?.number);
+  // …and the reason, given as a reply to that question, returns the first case, not "which case?".
+  await t.say("黄卫东", "回退 不属于本路段", { replyTo: question?.platformId ?? "" });
+  expect((await t.app.prisma.case.findUniqueOrThrow({ where: { id: first?.id ?? 0 } })).state).toBe(
+    "returned",
+  );
+  expect((await t.app.prisma.case.findUniqueOrThrow({ where: { id: second?.id ?? 0 } })).state).not.toBe(
+    "returned",
+  );
+});
+
+it("answers a photo sent to the bot that joins the report just made", async () => {
+  t = await startTestApp({ now: "2026-11-26T09:00:00+08:00" });
+  await t.say("张三", "商都大道民康路口东北角垃圾桶满了");
+  const c = await t.app.prisma.case.findFirstOrThrow();
+  await t.say("张三", "", { images: [{ data: PNG_1PX, mime: "image/png" }] });
+  const reply = (await t.botMessages()).at(-1);
+  expect(reply?.text).toBe(`已将照片补充到案件 ${c.number}。`);
+  expect(reply?.caseNumber).toBe(c.number);
+  expect(await t.app.prisma.caseMedia.count({ where: { caseId: c.id, kind: "before" } })).toBe(1);
+});
