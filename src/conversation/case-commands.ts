@@ -78,9 +78,8 @@ async function targetCase(
     candidates = await store.casesInStates(
       STATES_FOR[command] ?? ["dispatched", "in_progress", "awaiting_check"],
       50,
+      { pendingExtensionOnly: command === "approve_extension" || command === "reject_extension" },
     );
-    if (command === "approve_extension" || command === "reject_extension")
-      candidates = candidates.filter((c) => c.pendingExtension);
   } else if (turn.person) {
     const mine = await store.openCasesHandledBy(turn.person.id);
     candidates = mine.filter((c) => allowed(turn, c, command));

@@ -82,7 +82,12 @@ export interface ConversationStore {
   recentCaseReportedBy(reporterKey: string, chatId: string, since: Date): Promise<CaseRecord | null>;
   /** Open cases on a segment, just what duplicate detection needs. */
   openCasesOnSegment(segmentId: string): Promise<CaseBrief[]>;
-  casesInStates(states: readonly CaseState[], limit: number): Promise<CaseRecord[]>;
+  /** Oldest first; `pendingExtensionOnly` keeps the cases with an extension request waiting (in SQL, before the limit). */
+  casesInStates(
+    states: readonly CaseState[],
+    limit: number,
+    options?: { pendingExtensionOnly?: boolean },
+  ): Promise<CaseRecord[]>;
   attachMedia(caseId: number, hashes: readonly string[], kind: "before" | "after", at: Date): Promise<void>;
   addPendingPhotos(p: {
     chatId: string;

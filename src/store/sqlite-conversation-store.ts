@@ -199,14 +199,18 @@ export class SqliteConversationStore implements ConversationStore {
       .map((r) => ({ ...r, state: r.state as CaseState, segmentId, createdAt: fromDbDate(r.createdAt) }));
   }
 
-  async casesInStates(states: readonly CaseState[], limit: number): Promise<CaseRecord[]> {
+  async casesInStates(
+    states: readonly CaseState[],
+    limit: number,
+    options: { pendingExtensionOnly?: boolean } = {},
+  ): Promise<CaseRecord[]> {
     const list = states.filter(
       (s) => (OPEN_STATES as readonly string[]).includes(s) || s === "closed" || s === "voided",
     );
     if (list.length === 0) return [];
     return this.sql
       .all<CaseRow>(
-        `SELECT * FROM "Case" WHERE state IN (${list.map(() => "?").join(",")}) ORDER BY id LIMIT ?`,
+        `SELECT * FROM "Case" WHERE state IN (${list.map(() => "?").join(",")})${options.pendingExtensionOnly ? " AND pendingExtension IS NOT NULL" : ""} ORDER BY id LIMIT ?`,
         ...list,
         limit,
       )

@@ -55,3 +55,31 @@ it("answers a photo sent to the bot that joins the report just made", async () =
   expect(reply?.caseNumber).toBe(c.number);
   expect(await t.app.prisma.caseMedia.count({ where: { caseId: c.id, kind: "before" } })).toBe(1);
 });
+
+it("a bare 同意延时 finds the one waiting request even behind more than 50 older open cases", async () => {
+  t = await startTestApp({ now: "2026-11-26T09:00:00+08:00" });
+  await t.say("张三", "商都大道民康路口东北角垃圾桶满了");
+  const base = await t.app.prisma.case.findFirstOrThrow();
+  const { id: _id, ...row } = base;
+  await t.app.prisma.case.createMany({
+    data: Array.from({ length: 55 }, (_, i) => ({
+      ...row,
+      number: `ZM20251126-${String(i + 1).padStart(3, "0")}`,
+      day: "20251126",
+      seq: i + 1,
+      sourceMessageId: `old-${i}`,
+    })),
+  });
+  await t.say("张三", "青年路县人民医院门口有人占道摆摊");
+  const newest = await t.app.prisma.case.findFirstOrThrow({ orderBy: { id: "desc" } });
+  const chief = await t.app.prisma.person.findUniqueOrThrow({ where: { id: newest.handlerId ?? "" } });
+  await t.say(chief.name, `延时 2天 等待配件 ${newest.number}`);
+  expect(
+    (await t.app.prisma.case.findUniqueOrThrow({ where: { id: newest.id } })).pendingExtension,
+  ).not.toBeNull();
+
+  await t.say("廖红梅", "同意延时");
+  const after = await t.app.prisma.case.findUniqueOrThrow({ where: { id: newest.id } });
+  expect(after.pendingExtension).toBeNull();
+  expect(after.extensionCount).toBe(1);
+});
