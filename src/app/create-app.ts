@@ -198,7 +198,6 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const outbox = new OutboxWorker({ sql, channels, clock, log, transaction: (work) => db.transaction(work) });
   const inbox = new InboxProcessor({
-    prisma,
     sql,
     transaction: (work) => db.transaction(work),
     media,

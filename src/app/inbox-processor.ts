@@ -3,12 +3,11 @@
  * platform message id, and its outcome recorded in the same transaction as its effects.
  */
 import type { Logger } from "pino";
-import type { ConversationService } from "../conversation/conversation-service.ts";
+import { type ConversationService, isAddressed } from "../conversation/conversation-service.ts";
 import type { ConversationStore } from "../conversation/conversation-store.ts";
 import { T } from "../conversation/texts.ts";
 import type { Outcome, StoredInbound } from "../conversation/turn.ts";
 import type { Clock, InboundMessage } from "../core/types.ts";
-import type { PrismaClient } from "../store/generated/client.ts";
 import type { MediaStore } from "../store/media-store.ts";
 import { type Sql, toDbDate } from "../store/sql.ts";
 import { SqliteConversationStore } from "../store/sqlite-conversation-store.ts";
@@ -42,7 +41,6 @@ interface Slot {
 }
 
 export interface InboxProcessorDeps {
-  prisma: PrismaClient;
   /** Direct SQL on Prisma's connection, for the hot path. */
   sql: Sql;
   /** Runs work in one transaction on that connection (Database.transaction). */
@@ -334,7 +332,7 @@ export class InboxProcessor {
       slot.id,
     );
     // Whoever addressed the bot (an @ or a reply to it) gets an answer, even when processing failed.
-    if (slot.msg.mentionsBot || slot.msg.replyTo) {
+    if (isAddressed(slot.msg)) {
       void new SqliteConversationStore(sql, clock.now()).enqueue(
         {
           chatId: slot.msg.chatId,

@@ -14,11 +14,11 @@ import type {
   LarkMediaSource,
 } from "../../bots/lark/lark-ports.ts";
 import type { LarkRateLimiter } from "../../bots/lark/lark-rate-limiter.ts";
-import { formatTime } from "../conversation/texts.ts";
+import { categoryText, deadlineText, placeText } from "../conversation/case-view.ts";
 import { STATE_LABELS } from "../core/case-lifecycle.ts";
 import { lightOf } from "../core/deadline-stages.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
-import { type TaxonomyIndex, timeLimitLabel } from "../core/taxonomy.ts";
+import type { TaxonomyIndex } from "../core/taxonomy.ts";
 import type { Clock, InboundMessage, OutboundMessage } from "../core/types.ts";
 import type { WorkCalendar } from "../core/work-calendar.ts";
 import { type CaseRow, toCaseRecord } from "../store/case-mapper.ts";
@@ -60,13 +60,8 @@ export function caseCardSource(
       if (!row) return null;
       const c = toCaseRecord(row);
       const roster = deps.roster();
-      const seg = c.segmentId ? roster.segments.get(c.segmentId) : undefined;
-      const item = c.categoryCode ? deps.taxonomy.get(c.categoryCode) : undefined;
       // The same rule as the digest, the console and 我的任务 (core lightOf).
       const light = lightOf(c, deps.clock.now(), deps.calendar);
-      const limit = c.timeLimit
-        ? `（${timeLimitLabel(c.timeLimit)}${c.extensionCount ? "，已延时" : ""}）`
-        : "";
       const media = sql.all<{ mediaHash: string; kind: string }>(
         'SELECT mediaHash, kind FROM "CaseMedia" WHERE caseId = ? ORDER BY addedAt, mediaHash',
         c.id,
@@ -75,11 +70,11 @@ export function caseCardSource(
         number: c.number,
         state: c.state,
         stateLabel: STATE_LABELS[c.state],
-        category: item ? `${item.name}（${item.code}）` : "未确定",
-        place: seg ? `${seg.roadName} ${seg.from}至${seg.to}段（${seg.id}，${seg.street}）` : "未确定",
+        category: categoryText(deps.taxonomy, c),
+        place: placeText(roster, c),
         summary: c.summary,
         handlerName: (c.handlerId && roster.people.get(c.handlerId)?.name) || null,
-        deadline: c.deadline ? `${formatTime(c.deadline, deps.timeZone)}${limit}` : "无",
+        deadline: deadlineText(c, deps.timeZone),
         light,
         urgent: c.urgent,
         reworkCount: c.reworkCount,
@@ -147,8 +142,10 @@ export function larkInbox(sql: Sql, ingest: LarkSetupDeps["ingest"]): LarkInbox 
         if (row && row.status !== "received") {
           // Replies of one message carry keys "in:<inboxId>:<n>" (src/conversation/turn.ts).
           const out = sql.all<{ idempotencyKey: string; payload: string }>(
-            'SELECT idempotencyKey, payload FROM "OutboxMessage" WHERE idempotencyKey LIKE ? ORDER BY id',
-            `in:${inboxId}:%`,
+            // A key range rather than LIKE (case-insensitive in SQLite, so it cannot use the unique index).
+            'SELECT idempotencyKey, payload FROM "OutboxMessage" WHERE idempotencyKey >= ? AND idempotencyKey < ? ORDER BY id',
+            `in:${inboxId}:`,
+            `in:${inboxId};`,
           );
           return {
             status: row.status,

@@ -1,27 +1,44 @@
 /** How a case is described in chat: one-line place, category, deadline. */
 import { STATE_LABELS } from "../core/case-lifecycle.ts";
 import { locationLabel } from "../core/location.ts";
-import { timeLimitLabel } from "../core/taxonomy.ts";
+import type { RosterIndex } from "../core/roster-index.ts";
+import { type TaxonomyIndex, timeLimitLabel } from "../core/taxonomy.ts";
 import type { OutboundAction } from "../core/types.ts";
 import type { CaseRecord } from "./conversation-store.ts";
 import { formatTime } from "./texts.ts";
 import type { Turn } from "./turn.ts";
 
-export function placeLine(turn: Turn, c: CaseRecord): string {
-  const seg = c.segmentId ? turn.roster.segments.get(c.segmentId) : undefined;
+/** The case's segment, or the place as the reporter said it. Also on Lark cards (app/lark-setup.ts). */
+export function placeText(roster: RosterIndex, c: Pick<CaseRecord, "segmentId" | "locationText">): string {
+  const seg = c.segmentId ? roster.segments.get(c.segmentId) : undefined;
   if (!seg) return locationLabel(c.locationText) || "未确定";
   return `${seg.roadName} ${seg.from}至${seg.to}段（${seg.id}，${seg.street}）`;
 }
 
-export function categoryLine(turn: Turn, c: CaseRecord): string {
-  const item = c.categoryCode ? turn.deps.taxonomy.get(c.categoryCode) : undefined;
+export function categoryText(taxonomy: TaxonomyIndex, c: Pick<CaseRecord, "categoryCode">): string {
+  const item = c.categoryCode ? taxonomy.get(c.categoryCode) : undefined;
   return item ? `${item.name}（${item.code}）` : "未确定";
 }
 
-export function deadlineLine(turn: Turn, c: CaseRecord): string {
+export function deadlineText(
+  c: Pick<CaseRecord, "deadline" | "timeLimit" | "extensionCount">,
+  timeZone: string,
+): string {
   if (!c.deadline) return "无";
   const limit = c.timeLimit ? `（${timeLimitLabel(c.timeLimit)}${c.extensionCount ? "，已延时" : ""}）` : "";
-  return `${formatTime(c.deadline, turn.deps.config.timeZone)}${limit}`;
+  return `${formatTime(c.deadline, timeZone)}${limit}`;
+}
+
+export function placeLine(turn: Turn, c: CaseRecord): string {
+  return placeText(turn.roster, c);
+}
+
+export function categoryLine(turn: Turn, c: CaseRecord): string {
+  return categoryText(turn.deps.taxonomy, c);
+}
+
+export function deadlineLine(turn: Turn, c: CaseRecord): string {
+  return deadlineText(c, turn.deps.config.timeZone);
 }
 
 export function statusLines(turn: Turn, c: CaseRecord): string {

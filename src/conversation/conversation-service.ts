@@ -18,6 +18,11 @@ import { type ConversationDeps, type Outcome, type StoredInbound, Turn } from ".
 /** Runs the work for one message in one transaction (and records its outcome there). */
 export type OutcomeTransaction = (work: (store: ConversationStore) => Promise<Outcome>) => Promise<Outcome>;
 
+/** Whether a message is meant for the bot: it @-mentions the bot or replies to (quotes) one of its messages. */
+export function isAddressed(msg: { mentionsBot: boolean; replyTo?: string | null }): boolean {
+  return msg.mentionsBot || Boolean(msg.replyTo);
+}
+
 export class ConversationService {
   constructor(private readonly deps: ConversationDeps) {}
 
@@ -49,7 +54,7 @@ export class ConversationService {
     const person = this.identify(msg);
     const text = msg.text ?? "";
     const parsed = parseCommand(text.length > config.maxTextLength ? "" : text, config.botNames);
-    const addressed = msg.mentionsBot || Boolean(msg.replyTo);
+    const addressed = isAddressed(msg);
     let extraction: ExtractionResult | null = null;
     if (addressed && parsed.command.type === "report" && text.trim() && text.length <= config.maxTextLength) {
       extraction = await this.deps.extractor.extract({

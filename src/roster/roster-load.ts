@@ -21,8 +21,6 @@ export type RosterLoadResult =
   | { ok: true; roster: Roster; warnings: RosterProblem[] }
   | { ok: false; problems: RosterProblem[] };
 
-export const ROSTER_EXTENSIONS = [".json", ".xlsx", ".csv"] as const;
-
 /**
  * Reads `file` by its extension and checks it. `taxonomyCodes` are the item codes departments may
  * handle (an unknown one is a warning). `ok: false` carries every problem, errors and warnings.
