@@ -11,6 +11,7 @@ import {
   type WechatConfig,
   wechatEnvShape,
 } from "../bots/wechat/wechat-config.ts";
+import { createWorkCalendar, WorkCalendarConfigError } from "./core/work-calendar.ts";
 import { checkLlmEnv, llmEnvShape, toLlmConfig } from "./extraction/llm-config.ts";
 import type { LlmSettings } from "./extraction/llm-extractor.ts";
 import { type ScheduleConfig, scheduleEnvShape, toScheduleConfig } from "./schedule/schedule-config.ts";
@@ -52,7 +53,12 @@ const schema = z
     DATA_DIR: z.string().default("./data"),
     DATABASE_FILE: z.string().optional(),
     HOST: z.string().default("127.0.0.1"),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: z.coerce
+      .number({ message: "应为 0–65535 的端口号" })
+      .int("应为 0–65535 的端口号")
+      .min(0, "应为 0–65535 的端口号")
+      .max(65535, "应为 0–65535 的端口号")
+      .default(3000),
     CASE_PREFIX: z
       .string()
       .regex(/^[A-Z]{1,8}$/, "应为 1–8 个大写字母，如 ZM")
@@ -62,11 +68,20 @@ const schema = z
     HOLIDAYS_OVERRIDE: dateList,
     WORKDAYS_OVERRIDE: dateList,
     BOT_NAME: z.string().min(1).default("路长通"),
-    MAX_TEXT_LENGTH: z.coerce.number().int().min(50).max(100_000).default(2000),
+    MAX_TEXT_LENGTH: z.coerce
+      .number({ message: "应为 50–100000 的整数" })
+      .int("应为 50–100000 的整数")
+      .min(50, "应为 50–100000 的整数")
+      .max(100_000, "应为 50–100000 的整数")
+      .default(2000),
     REQUIRE_AFTER_PHOTO: bool(true),
     SIMULATOR: bool(true),
     LOAD_DEMO_ROSTER: bool(true),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+        message: "应为 fatal、error、warn、info、debug、trace 或 silent",
+      })
+      .default("info"),
     // Scheduled jobs and reports: DIGEST_TIME, QUIET_HOURS, ESCALATION_LADDER … (src/schedule/schedule-config.ts)
     ...scheduleEnvShape,
     // WeChat: WECHAT_PUPPET, WECHAT_ROOMS … (bots/wechat/wechat-config.ts, docs/wechat.md)
@@ -79,10 +94,65 @@ const schema = z
     ...llmEnvShape,
   })
   .superRefine((e, ctx) => {
+    checkWorkCalendarEnv(e, ctx);
     checkLarkEnv(e, ctx);
     checkLlmEnv(e, ctx);
     checkWechatEnv(e, ctx);
   });
+
+/**
+ * The work calendar checks its own options (src/core/work-calendar.ts); here its findings are put on
+ * the variables they come from, in Chinese, so a bad calendar stops the service before it touches the
+ * database and says which line of .env to change.
+ */
+function checkWorkCalendarEnv(
+  e: {
+    TIME_ZONE: string;
+    WORK_HOURS: { start: string; end: string }[];
+    HOLIDAYS_OVERRIDE: string[];
+    WORKDAYS_OVERRIDE: string[];
+  },
+  ctx: z.RefinementCtx,
+): void {
+  try {
+    createWorkCalendar({
+      timeZone: e.TIME_ZONE,
+      workHours: e.WORK_HOURS,
+      override: { holidays: e.HOLIDAYS_OVERRIDE, workdays: e.WORKDAYS_OVERRIDE },
+    });
+  } catch (error) {
+    if (!(error instanceof WorkCalendarConfigError) || !(error.cause instanceof z.ZodError)) throw error;
+    for (const issue of error.cause.issues) {
+      const [field, list, index] = issue.path;
+      if (field === "timeZone") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["TIME_ZONE"],
+          message: `未知的时区“${e.TIME_ZONE}”，应为 IANA 时区名，如 Asia/Shanghai`,
+        });
+      } else if (field === "workHours") {
+        const i = typeof list === "number" ? list : 0;
+        const p = e.WORK_HOURS[i];
+        ctx.addIssue({
+          code: "custom",
+          path: ["WORK_HOURS"],
+          message: `第 ${i + 1} 段“${p ? `${p.start}-${p.end}` : ""}”无效：时间应在 00:00–23:59 之间、结束晚于开始，各段按先后排列且不重叠，如 08:30-12:00,14:00-18:00`,
+        });
+      } else if (field === "override") {
+        const variable = list === "workdays" ? "WORKDAYS_OVERRIDE" : "HOLIDAYS_OVERRIDE";
+        const day = (list === "workdays" ? e.WORKDAYS_OVERRIDE : e.HOLIDAYS_OVERRIDE)[Number(index)] ?? "";
+        const both = e.HOLIDAYS_OVERRIDE.includes(day) && e.WORKDAYS_OVERRIDE.includes(day);
+        ctx.addIssue({
+          code: "custom",
+          path: [variable],
+          message: both
+            ? `${day} 同时写在 HOLIDAYS_OVERRIDE 和 WORKDAYS_OVERRIDE 里，请只保留一处`
+            : `“${day}”不是有效日期（YYYY-MM-DD）`,
+        });
+      }
+    }
+  }
+}
 
 export type Env = z.input<typeof schema>;
 
