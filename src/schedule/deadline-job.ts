@@ -15,6 +15,7 @@ import type { RosterIndex } from "../core/roster-index.ts";
 import type { TaxonomyIndex } from "../core/taxonomy.ts";
 import type { OutboundMessage, Person, TimeLimit } from "../core/types.ts";
 import type { WorkCalendar } from "../core/work-calendar.ts";
+import { parseIdList, parseTimeLimit } from "../store/case-mapper.ts";
 import type { PrismaClient } from "../store/generated/client.ts";
 import { fromDbDate, type Sql } from "../store/sql.ts";
 import { pruneRuns } from "./job-runs.ts";
@@ -47,12 +48,11 @@ export interface DeadlineJobDeps {
 export type Stage = "yellow" | "red" | EscalationRole;
 
 /** A reminder or escalation that is due and not yet sent. */
+/** In the order of the check's query: the most overdue first, so the cap keeps the worst. */
 interface DueNotice {
   caseId: number;
   stage: Stage;
   key: string;
-  /** For ordering under the per-run cap: the most overdue first. */
-  deadline: number;
 }
 
 /** Whether a local minute of the day is inside the quiet hours (which may wrap midnight). */
@@ -123,24 +123,6 @@ export function reachedStages(
   return stages;
 }
 
-function parseLimit(text: string): TimeLimit | null {
-  try {
-    const o = JSON.parse(text) as Partial<TimeLimit>;
-    return typeof o.value === "number" && o.unit ? { value: o.value, unit: o.unit } : null;
-  } catch {
-    return null;
-  }
-}
-
-function parseIds(text: string): string[] {
-  try {
-    const v = JSON.parse(text) as unknown;
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
-}
-
 /** Runs one deadline check at `ctx.now`. */
 export async function runDeadlineChecks(deps: DeadlineJobDeps, ctx: JobRunContext): Promise<JobOutcome> {
   const { prisma, calendar, settings, log } = deps;
@@ -168,39 +150,66 @@ export async function runDeadlineChecks(deps: DeadlineJobDeps, ctx: JobRunContex
   const byId = new Map(rows.map((r) => [r.id, r]));
   const due: DueNotice[] = [];
   for (const r of rows) {
-    const c = { id: r.id, startedAt: r.startedAt, deadline: r.deadline, timeLimit: parseLimit(r.timeLimit) };
+    const c = {
+      id: r.id,
+      startedAt: r.startedAt,
+      deadline: r.deadline,
+      timeLimit: parseTimeLimit(r.timeLimit),
+    };
     for (const stage of reachedStages(c, now, calendar, settings.escalationLadder)) {
-      due.push({
-        caseId: r.id,
-        stage,
-        key: stageKey(r.id, stage, r.extensionCount),
-        deadline: r.deadline.getTime(),
-      });
+      due.push({ caseId: r.id, stage, key: stageKey(r.id, stage, r.extensionCount) });
     }
   }
   const already = queuedKeys(
     deps.sql,
     due.map((d) => d.key),
   );
-  const fresh = due.filter((d) => !already.has(d.key));
-  if (fresh.length > settings.reminderMaxPerRun) {
+  const roster = deps.roster();
+  const person = (id: string | null | undefined): Person | undefined =>
+    id ? roster.people.get(id) : undefined;
+  /** Who a notice goes to: the chief and co-handlers for yellow and red, the rung's chief for an escalation. */
+  const recipientsOf = (row: (typeof rows)[number], stage: Stage): Person[] => {
+    if (stage === "yellow" || stage === "red") {
+      // The handling chief and the co-handlers a whistle summoned: their answers count alike.
+      return [person(row.handlerId), ...parseIdList(row.coHandlers).map(person)].filter((p): p is Person =>
+        Boolean(p),
+      );
+    }
+    const seg = row.segmentId ? roster.segments.get(row.segmentId) : undefined;
+    const target =
+      stage === "chief2" ? seg?.level2ChiefId : seg ? roster.roads.get(seg.roadName)?.level1ChiefId : null;
+    const p = person(target);
+    return p ? [p] : [];
+  };
+  // Recipients before the cap: notices nobody can receive (a road without its 一级路长, a case without a
+  // segment) would otherwise come first at every check and use up the cap, so no reminder went out.
+  const sendable: { notice: DueNotice; row: (typeof rows)[number]; to: Person[] }[] = [];
+  const unreachable: string[] = [];
+  for (const notice of due) {
+    const row = byId.get(notice.caseId);
+    if (!row || already.has(notice.key)) continue;
+    const to = recipientsOf(row, notice.stage);
+    if (to.length === 0) unreachable.push(`${row.number}:${notice.stage}`);
+    else sendable.push({ notice, row, to });
+  }
+  const skipped = unreachable.length;
+  if (skipped > 0) {
     log.warn(
-      { due: fresh.length, cap: settings.reminderMaxPerRun },
+      { count: skipped, first: unreachable.slice(0, 10) },
+      "no one in the roster to remind or escalate to (check the roster's chiefs); skipped",
+    );
+  }
+  if (sendable.length > settings.reminderMaxPerRun) {
+    log.warn(
+      { due: sendable.length, cap: settings.reminderMaxPerRun },
       "more reminders are due than REMINDER_MAX_PER_RUN allows; the rest wait for the next check",
     );
   }
-  const roster = deps.roster();
   let sent = 0;
-  let skipped = 0;
-  for (const notice of fresh.slice(0, settings.reminderMaxPerRun)) {
+  for (const { notice, row, to } of sendable.slice(0, settings.reminderMaxPerRun)) {
     if (ctx.signal.aborted) return { status: "stopped", note: `stopped after ${sent} notice(s)` };
-    const row = byId.get(notice.caseId);
-    if (!row) continue;
     const seg = row.segmentId ? roster.segments.get(row.segmentId) : undefined;
-    const person = (id: string | null | undefined): Person | undefined =>
-      id ? roster.people.get(id) : undefined;
     const handler = person(row.handlerId);
-    let to: Person[];
     let text: string;
     const line: CaseLine = {
       number: row.number,
@@ -211,26 +220,12 @@ export async function runDeadlineChecks(deps: DeadlineJobDeps, ctx: JobRunContex
       urgent: row.urgent,
     };
     if (notice.stage === "yellow" || notice.stage === "red") {
-      // The handling chief and the co-handlers a whistle summoned: their answers count alike.
-      to = [handler, ...parseIds(row.coHandlers).map(person)].filter((p): p is Person => Boolean(p));
       text = notice.stage === "yellow" ? S.yellow(line) : S.red(line);
     } else {
       const role = notice.stage;
-      const target =
-        role === "chief2" ? seg?.level2ChiefId : seg ? roster.roads.get(seg.roadName)?.level1ChiefId : null;
-      const p = person(target);
-      to = p ? [p] : [];
       const step = settings.escalationLadder.find((s) => s.role === role);
       const overdue = step && step.afterLimits > 0 ? S.overdueLimits(step.afterLimits) : S.overdueOneLimit;
       text = S.escalation(role, line, handler?.name ?? "", overdue);
-    }
-    if (to.length === 0) {
-      skipped++;
-      log.warn(
-        { case: row.number, stage: notice.stage },
-        "no one in the roster to remind or escalate to; skipped",
-      );
-      continue;
     }
     const assignment = deps.sql.get<{ platformMessageId: string }>(
       `SELECT platformMessageId FROM "OutboxMessage" WHERE caseId = ? AND kind = 'assignment' AND platformMessageId IS NOT NULL LIMIT 1`,
@@ -276,7 +271,7 @@ export async function runDeadlineChecks(deps: DeadlineJobDeps, ctx: JobRunContex
       );
     }
   }
-  const waiting = Math.max(0, fresh.length - settings.reminderMaxPerRun);
+  const waiting = Math.max(0, sendable.length - settings.reminderMaxPerRun);
   return {
     status: "done",
     note: `${rows.length} case(s) checked${quiet ? " (quiet: urgent only)" : ""}, ${sent} notice(s) queued${skipped ? `, ${skipped} without recipient` : ""}${waiting ? `, ${waiting} waiting` : ""}`,

@@ -12,6 +12,12 @@ function parseJson<T>(text: unknown, fallback: T): T {
   }
 }
 
+/** Parses a JSON list-of-ids column (coHandlers, whistled); [] when absent or unreadable. */
+export function parseIdList(text: unknown): string[] {
+  const v = parseJson<unknown>(text, []);
+  return Array.isArray(v) ? v.map(String) : [];
+}
+
 /** Parses the Case.timeLimit JSON column; null when absent or unreadable. */
 export function parseTimeLimit(text: unknown): TimeLimit | null {
   const o = parseJson<Partial<TimeLimit>>(text, {});
