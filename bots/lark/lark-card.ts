@@ -9,6 +9,7 @@ import { parseCommand } from "../../src/conversation/command-parser.ts";
 import { transition } from "../../src/core/case-lifecycle.ts";
 import { LIGHT_LABELS } from "../../src/core/light.ts";
 import type { OutboundAction, OutboundMessage } from "../../src/core/types.ts";
+import { taggableMentions } from "./lark-content.ts";
 import type { CaseCardView } from "./lark-ports.ts";
 import { LARK_TEXT } from "./lark-text.ts";
 
@@ -174,8 +175,8 @@ export function textCard(input: {
   caseNumber?: string;
 }) {
   let text = md(input.text);
-  for (const m of input.mentions)
-    if (m.larkOpenId) text = text.split(`@${md(m.name)}`).join(`<at id=${m.larkOpenId}></at>`);
+  for (const m of taggableMentions(input.mentions))
+    text = text.split(`@${md(m.name)}`).join(`<at id=${m.larkOpenId}></at>`);
   return {
     schema: "2.0",
     config: { update_multi: true },

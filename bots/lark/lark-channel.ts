@@ -13,7 +13,7 @@ import { ChannelSendError } from "../../src/notify/channel-error.ts";
 import type { MessageType } from "./lark-api.ts";
 import { caseCard, textCard } from "./lark-card.ts";
 import { postContent, textContent } from "./lark-content.ts";
-import { type LarkApiError, REPLY_TARGET_GONE_CODES, toLarkApiError } from "./lark-errors.ts";
+import { type LarkApiError, OPERATOR_FIXES, REPLY_TARGET_GONE_CODES, toLarkApiError } from "./lark-errors.ts";
 import type { CaseCardView, LarkCaseSource, LarkMediaSource } from "./lark-ports.ts";
 import { type PressRegistry, threadTarget } from "./lark-presses.ts";
 import type { LarkRateLimiter, Permit } from "./lark-rate-limiter.ts";
@@ -259,7 +259,8 @@ export class LarkChannel implements Channel {
       const ms = limiter.frequencyLimited(chatId);
       return new ChannelSendError(e.message, { code: "lark_frequency_limited", retryAfterMs: ms, cause: e });
     }
-    return new ChannelSendError(`${what}: ${e.message}`, {
+    const fix = OPERATOR_FIXES.get(e.code);
+    return new ChannelSendError(`${what}: ${e.message}${fix ? `（${fix}）` : ""}`, {
       code: `lark_${e.code}`,
       permanent: e.permanent,
       cause: e,

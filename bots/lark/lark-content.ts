@@ -145,10 +145,18 @@ function defuse(text: string): string {
   return text.replace(/<(\/?)at/gi, "‹$1at");
 }
 
+/**
+ * The mentions that can be tagged (they have an open_id), longest name first: "@张三" must not be
+ * replaced inside "@张三丰" before 张三丰 gets his own tag.
+ */
+export function taggableMentions(mentions: readonly Mention[]): Mention[] {
+  return mentions.filter((m) => m.larkOpenId).sort((a, b) => b.name.length - a.name.length);
+}
+
 /** `{"text": …}` with `@名字` turned into `<at user_id="ou_…">名字</at>` for people with an open_id. */
 export function textContent(text: string, mentions: readonly Mention[]): string {
   let out = defuse(text);
-  for (const m of mentions) {
+  for (const m of taggableMentions(mentions)) {
     if (!m.larkOpenId) continue;
     out = out.split(`@${m.name}`).join(`<at user_id="${m.larkOpenId}">${m.name}</at>`);
   }

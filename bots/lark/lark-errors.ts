@@ -20,6 +20,12 @@ export const REPLY_TARGET_GONE_CODES: ReadonlySet<number> = new Set([230011, 231
  */
 export const PERMANENT_CODES: ReadonlySet<number> = new Set([230001, 230002, 230025, 230028, 230099]);
 
+/** What an operator should do about a permanent failure they can fix, by Lark code. */
+export const OPERATOR_FIXES: ReadonlyMap<number, string> = new Map([
+  [230002, "机器人不在该群：把机器人拉进群，或从 LARK_CHATS 中删除该群"],
+  [230028, "内容被企业数据防泄漏审计拦截：请飞书管理员检查审计规则"],
+]);
+
 /** One failed Lark API call. `code` is Lark's, or 0 for network failures. */
 export class LarkApiError extends Error {
   readonly code: number;

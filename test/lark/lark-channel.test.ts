@@ -162,6 +162,8 @@ describe("LarkChannel", () => {
     expect(err).toBeInstanceOf(ChannelSendError);
     expect((err as ChannelSendError).permanent).toBe(true);
     expect((err as ChannelSendError).code).toBe("lark_230002");
+    // The outbox logs this message when it gives up: it says what the operator can do.
+    expect((err as ChannelSendError).message).toContain("把机器人拉进群，或从 LARK_CHATS 中删除该群");
   });
 
   it("makes a message about an overdue case urgent when configured", async () => {

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "OutboxMessage_caseId_id_idx" ON "OutboxMessage"("caseId", "id");
