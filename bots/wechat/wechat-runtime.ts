@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import type { Channel, IngestFn } from "../../src/core/ports.ts";
 import type { RosterIndex } from "../../src/core/roster-index.ts";
 import type { Clock } from "../../src/core/types.ts";
+import { registerConfiguredChats } from "../../src/schedule/digest-chats.ts";
 import type { PrismaClient } from "../../src/store/generated/client.ts";
 import { MediaStore } from "../../src/store/media-store.ts";
 import { WechatBot, type WechatPuppetInstance } from "./wechat-bot.ts";
@@ -58,15 +59,12 @@ export async function createWechatRuntime(deps: WechatRuntimeDeps): Promise<Wech
   const sleep = deps.sleep ?? realSleep;
   const media = new MediaStore(deps.mediaDir);
 
-  // The configured groups are chats with a role (the digest jobs look for "leadership").
-  for (const room of config.rooms) {
-    const id = wechatChatId(room.topic);
-    await prisma.chat.upsert({
-      where: { id },
-      create: { id, channel: WECHAT_CHANNEL, name: room.topic, role: room.role },
-      update: { name: room.topic, role: room.role, enabled: true },
-    });
-  }
+  // The configured groups are chats with a role (the digest jobs look for "leadership"); other roles stay.
+  await registerConfiguredChats(
+    prisma,
+    WECHAT_CHANNEL,
+    config.rooms.map((room) => ({ id: wechatChatId(room.topic), name: room.topic, role: room.role })),
+  );
 
   const bot = new WechatBot({
     config,

@@ -21,6 +21,7 @@ import type { RosterIndex } from "../core/roster-index.ts";
 import type { TaxonomyIndex } from "../core/taxonomy.ts";
 import type { Clock, InboundMessage, OutboundMessage } from "../core/types.ts";
 import type { WorkCalendar } from "../core/work-calendar.ts";
+import { registerConfiguredChats } from "../schedule/digest-chats.ts";
 import { type CaseRow, toCaseRecord } from "../store/case-mapper.ts";
 import type { PrismaClient } from "../store/generated/client.ts";
 import type { MediaStore } from "../store/media-store.ts";
@@ -163,25 +164,16 @@ export function larkInbox(sql: Sql, ingest: LarkSetupDeps["ingest"]): LarkInbox 
   };
 }
 
-/** Roles the Lark settings decide; other roles of a chat (the digest's) are left as they are. */
-const CONFIGURED_ROLES = ["report", "leadership"];
-
 /**
  * Records LARK_CHATS as Chat rows with their role (the digest and ranking jobs look for "leadership"),
  * keeping any other role an admin gave the chat.
  */
 export async function registerLarkChats(prisma: PrismaClient, chats: LarkConfig["chats"]): Promise<void> {
-  for (const chat of chats) {
-    const id = `lark:${chat.id}`;
-    const existing = await prisma.chat.findUnique({ where: { id } });
-    const kept = (existing?.role ?? "").split(/[\s,]+/).filter((r) => r && !CONFIGURED_ROLES.includes(r));
-    const role = [chat.role, ...kept].join(",");
-    await prisma.chat.upsert({
-      where: { id },
-      create: { id, channel: "lark", role },
-      update: { role, enabled: true },
-    });
-  }
+  await registerConfiguredChats(
+    prisma,
+    "lark",
+    chats.map((c) => ({ id: `lark:${c.id}`, role: c.role })),
+  );
 }
 
 /** The Lark bot over this service's store; `start()` it once the server is set up. */

@@ -42,6 +42,31 @@ export async function ensureDigestChats(
   }
 }
 
+/** Roles a bot's chat settings (LARK_CHATS, WECHAT_ROOMS) decide; other roles (the digest's) are kept. */
+const CONFIGURED_ROLES: readonly string[] = [REPORT_ROLE, LEADERSHIP_ROLE];
+
+/**
+ * Records a bot's configured groups as enabled Chat rows with their role, keeping any other role an
+ * admin or DIGEST_CHATS gave the chat (additive, like ensureDigestChats).
+ */
+export async function registerConfiguredChats(
+  prisma: PrismaClient,
+  channel: string,
+  chats: readonly { id: string; name?: string; role: string }[],
+): Promise<void> {
+  for (const chat of chats) {
+    const existing = await prisma.chat.findUnique({ where: { id: chat.id } });
+    const kept = [...chatRoles(existing?.role ?? "")].filter((r) => !CONFIGURED_ROLES.includes(r));
+    const role = [chat.role, ...kept].join(",");
+    const name = chat.name !== undefined ? { name: chat.name } : {};
+    await prisma.chat.upsert({
+      where: { id: chat.id },
+      create: { id: chat.id, channel, role, ...name },
+      update: { role, enabled: true, ...name },
+    });
+  }
+}
+
 /** Ids of the enabled chats with the digest or leadership role, in id order (the order messages are queued in). */
 export async function digestChatIds(prisma: PrismaClient): Promise<string[]> {
   const rows = await prisma.chat.findMany({ where: { enabled: true }, orderBy: { id: "asc" } });
