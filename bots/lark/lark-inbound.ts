@@ -95,6 +95,7 @@ export async function toInboundMessage(
     raw: { event_id: event.event_id, message: { ...msg, content: undefined }, sender: event.sender },
   };
   if (replyTo) inbound.replyTo = replyTo;
+  if (parsed.unsupported) inbound.unsupportedContent = true;
   return inbound;
 }
 

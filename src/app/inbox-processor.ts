@@ -134,6 +134,7 @@ export class InboxProcessor {
       mentions: Array.isArray(msg.mentions) ? msg.mentions : [],
       imageHashes,
       invalidImages,
+      ...(msg.unsupportedContent === true ? { unsupportedContent: true } : {}),
       ...(typeof msg.replyTo === "string" && msg.replyTo ? { replyTo: msg.replyTo } : {}),
       sentAt: msg.sentAt instanceof Date && !Number.isNaN(msg.sentAt.getTime()) ? msg.sentAt : clock.now(),
     };

@@ -99,6 +99,10 @@ export class ConversationService {
       return { status: "processed", note: "text too long" };
     }
     if (!text.trim() || !parsed.body.trim()) {
+      if (msg.unsupportedContent && msg.imageHashes.length === 0) {
+        await turn.reply(T.unsupportedContent, { kind: "error" });
+        return { status: "processed", note: "unsupported content" };
+      }
       if (msg.imageHashes.length > 0) {
         const paired = await this.pairPhoto(turn, true);
         if (paired.status === "processed") return paired;

@@ -38,6 +38,7 @@ export const T = {
     "回复机器人关于某案件的消息，或写明案件编号，即可指定案件。",
   ].join("\n"),
   tooLong: (max: number) => `消息过长（超过 ${max} 字），请精简后重新发送。`,
+  unsupportedContent: "暂时看不懂语音、文件和表情，请用文字描述问题和位置，或直接发照片。",
   empty: "请描述问题和位置，例如：“商都大道民康路口垃圾桶满了”。发送“帮助”查看全部指令。",
   badImage: "附件不是有效的图片（支持 JPG、PNG、GIF、WEBP），请重新发送照片。",
   unknown:

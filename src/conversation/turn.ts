@@ -22,6 +22,8 @@ export interface StoredInbound {
   imageHashes: string[];
   /** Attachments that were not images. */
   invalidImages: number;
+  /** Voice, file, sticker …: content the bot cannot read (InboundMessage.unsupportedContent). */
+  unsupportedContent?: boolean;
   replyTo?: string;
   sentAt: Date;
 }

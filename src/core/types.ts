@@ -94,6 +94,8 @@ export interface InboundMessage {
   /** Other people mentioned, by platform-qualified key. */
   mentions: { key: string; name: string }[];
   images: InboundImage[];
+  /** The message held something the bot cannot read (voice, file, sticker …) instead of text or photos. */
+  unsupportedContent?: boolean;
   /** Platform id of the message this one replies to or quotes. */
   replyTo?: string;
   /** Time the platform says it was sent. */

@@ -83,3 +83,24 @@ it("a bare 同意延时 finds the one waiting request even behind more than 50 o
   expect(after.pendingExtension).toBeNull();
   expect(after.extensionCount).toBe(1);
 });
+
+it("answers a voice message, file or sticker sent to the bot with what it can read instead", async () => {
+  t = await startTestApp({ now: "2026-11-26T09:00:00+08:00" });
+  await t.app.ingest({
+    channel: "sim",
+    chatId: "sim:demo",
+    messageId: "voice-1",
+    sender: { key: "sim:guest:张三", name: "张三" },
+    text: "",
+    mentionsBot: true,
+    mentions: [],
+    images: [],
+    unsupportedContent: true,
+    sentAt: t.clock.now(),
+  });
+  await t.app.idle();
+  expect((await t.botMessages()).at(-1)?.text).toBe(
+    "暂时看不懂语音、文件和表情，请用文字描述问题和位置，或直接发照片。",
+  );
+  expect(await t.app.prisma.case.count()).toBe(0);
+});
