@@ -147,6 +147,9 @@ export const RosterLandmarkSchema = z.strictObject({
   name: requiredText("地标名称"),
   aliases: nameList("地标别名"),
   road: requiredText("地标所在道路"),
+  /** Optional position of the landmark (same datum as the crossings), for distances from it. */
+  lat: RosterCrossingSchema.shape.lat,
+  lng: RosterCrossingSchema.shape.lng,
   segment: z
     .union([z.string(), z.number()], { error: "路段编号应为文字" })
     .transform((v) => String(v).trim())
@@ -270,6 +273,8 @@ export interface RosterLandmark {
   aliases: string[];
   roadName: string;
   segmentId: string;
+  lat: number | null;
+  lng: number | null;
 }
 
 /** The normalized roster: every person once, everything else refers to people by id. */
@@ -578,6 +583,8 @@ export function buildRoster(file: RosterFile): Roster {
       aliases: l.aliases,
       roadName: l.road,
       segmentId: l.segment,
+      lat: l.lat ?? null,
+      lng: l.lng ?? null,
     })),
     inspectorIds: uniq((file.inspectors ?? []).map((_, i) => idAt(["inspectors", i])).filter(isString)),
     adminIds: uniq((file.admins ?? []).map((_, i) => idAt(["admins", i])).filter(isString)),

@@ -77,6 +77,8 @@ describe("loadRosterFile (JSON)", () => {
       aliases: ["县委县政府", "政府大院"],
       roadName: "商都大道",
       segmentId: "SD-1",
+      lat: null,
+      lng: null,
     });
     // The demo's 交通运输局 lists 02005, which the taxonomy does not have: a warning, not a refusal.
     expect(result.ok && result.warnings.map((w) => w.message)).toEqual([
