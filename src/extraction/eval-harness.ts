@@ -36,7 +36,13 @@ export const EvalCaseSchema = z.object({
     /** Acceptable segment ids; null: the place cannot be pinned and the bot must ask. */
     segment: z.array(z.string()).min(1).nullable().optional(),
     needs_location: z.boolean().optional(),
+    /** Whether the (each) problem is urgent: one flag, or one per entry of `problems`. */
+    urgent: z.union([z.boolean(), z.array(z.boolean())]).optional(),
+    /** Segments the bot should offer when it must ask which of a few. */
+    choices: z.array(z.string()).optional(),
   }),
+  /** What the case exercises (style, kind of place phrase, kind of non-report): metrics per tag. */
+  tags: z.array(z.string().min(1)).optional(),
   note: z.string().optional(),
 });
 export type EvalCase = z.infer<typeof EvalCaseSchema>;
@@ -48,6 +54,7 @@ export class EvalInputError extends Error {
 export interface CaseOutcome {
   id: string;
   text: string;
+  tags: string[];
   expect: EvalCase["expect"];
   got: { isReport: boolean; codes: (string | null)[]; segment: string | null; asks: boolean };
   ok: { report: boolean; category: boolean | null; segment: boolean | null; both: boolean | null };
@@ -76,6 +83,8 @@ export interface EvalReport {
   county: string;
   casesFile: string;
   metrics: EvalMetrics;
+  /** The same metrics over the cases carrying each tag (empty when the file has no tags). */
+  byTag: { tag: string; metrics: EvalMetrics }[];
   failures: CaseOutcome[];
   outcomes: CaseOutcome[];
 }
@@ -170,6 +179,7 @@ function scoreCase(c: EvalCase, r: ExtractionResult, roster: RosterIndex, latenc
   return {
     id: c.id,
     text: c.text,
+    tags: c.tags ?? [],
     expect: c.expect,
     got: { isReport: r.isReport, codes, segment, asks },
     ok: { report, category, segment: seg, both },
@@ -265,6 +275,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
     outcomes.push(scoreCase(c, result, roster, latency));
   }
   const metrics = computeMetrics(outcomes);
+  const byTag = metricsByTag(outcomes);
   const failures = outcomes.filter((o) => !o.ok.report || o.ok.category === false || o.ok.segment === false);
   return {
     extractor: options.extractor,
@@ -272,9 +283,16 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalReport> {
     county,
     casesFile: options.casesFile,
     metrics,
+    byTag,
     failures,
     outcomes,
   };
+}
+
+/** Metrics over the cases carrying each tag, tags in alphabetical order. */
+export function metricsByTag(outcomes: readonly CaseOutcome[]): { tag: string; metrics: EvalMetrics }[] {
+  const tags = [...new Set(outcomes.flatMap((o) => o.tags))].sort();
+  return tags.map((tag) => ({ tag, metrics: computeMetrics(outcomes.filter((o) => o.tags.includes(tag))) }));
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -316,12 +334,31 @@ export function formatReport(report: EvalReport): string {
   const w0 = Math.max(...rows.map((r) => width(r[0])));
   const lines = [
     ...report.failures.map(describeFailure),
+    ...formatByTag(report.byTag),
     "",
     `extractor ${report.extractor} · roster ${report.roster}${report.county ? `（${report.county}）` : ""} · cases ${report.casesFile}`,
     `${pad("metric 指标", w0)}  ${pad("value", 9)}  n`,
     ...rows.map(([a, b, c]) => `${pad(a, w0)}  ${pad(b, 9)}  ${c}`),
   ];
   return lines.join("\n");
+}
+
+/** One line per tag: cases, report/not, category, segment, both, asking for a location. */
+function formatByTag(byTag: EvalReport["byTag"]): string[] {
+  if (byTag.length === 0) return [];
+  const w = Math.max(...byTag.map((t) => t.tag.length), 3);
+  const cell = (x: { accuracy: number; n: number }) => (x.n === 0 ? "-" : `${pct(x.accuracy)}/${x.n}`);
+  return [
+    "",
+    `${"tag".padEnd(w)}  cases  report   category     segment      both         ask P/R`,
+    ...byTag.map(({ tag, metrics: m }) => {
+      const ask =
+        m.askLocation.expected + m.askLocation.asked === 0
+          ? "-"
+          : `${pct(m.askLocation.precision)}/${pct(m.askLocation.recall)}`;
+      return `${tag.padEnd(w)}  ${String(m.cases).padStart(5)}  ${pct(m.reportAccuracy).padEnd(7)}  ${cell(m.category).padEnd(11)}  ${cell(m.segment).padEnd(11)}  ${cell(m.bothCorrect).padEnd(11)}  ${ask}`;
+    }),
+  ];
 }
 
 /** The one-line JSON printed last with `--json`. */
@@ -332,6 +369,7 @@ export function reportJson(report: EvalReport): string {
     county: report.county,
     cases: report.casesFile,
     metrics: report.metrics,
+    byTag: report.byTag,
     failures: report.failures.map((f) => ({
       id: f.id,
       text: f.text,

@@ -135,6 +135,7 @@ describe("npm run eval on a roster and cases it has never seen", () => {
   const cases = [
     {
       id: "a",
+      tags: ["distance"],
       text: "长寿路石桥路口往西30米垃圾桶满了",
       expect: { is_report: true, category: ["06042"], segment: ["CS-A"] },
     },
@@ -155,6 +156,7 @@ describe("npm run eval on a roster and cases it has never seen", () => {
     },
     {
       id: "e",
+      tags: ["distance", "no_place"],
       text: "长寿路上有人乱扔垃圾",
       expect: { is_report: true, category: ["06010"], segment: null },
     },
@@ -174,12 +176,23 @@ describe("npm run eval on a roster and cases it has never seen", () => {
     expect(stdout).toContain("both correct 类别+路段");
     expect(stdout).toContain("青石镇（测试）");
     const last = stdout.trim().split("\n").at(-1) ?? "";
-    const json = JSON.parse(last) as { metrics: EvalReport["metrics"]; failures: unknown[] };
+    const json = JSON.parse(last) as {
+      metrics: EvalReport["metrics"];
+      byTag: EvalReport["byTag"];
+      failures: unknown[];
+    };
     expect(json.metrics.cases).toBe(6);
     expect(json.metrics.reportAccuracy).toBe(1);
     expect(json.metrics.bothCorrect).toEqual({ accuracy: 1, n: 5 });
     expect(json.metrics.askLocation).toMatchObject({ precision: 1, recall: 1, expected: 1, asked: 1 });
     expect(json.failures).toEqual([]);
+    // Metrics per tag: "distance" covers a and e, "no_place" only e (which must ask).
+    expect(json.byTag.map((t) => [t.tag, t.metrics.cases])).toEqual([
+      ["distance", 2],
+      ["no_place", 1],
+    ]);
+    expect(json.byTag[1]?.metrics.askLocation).toMatchObject({ precision: 1, recall: 1, expected: 1 });
+    expect(stdout).toMatch(/no_place\s+1\s+100\.0%/);
   });
 
   it("with --extractor llm, counts tokens per report and fallbacks to the rules", async () => {
