@@ -122,7 +122,7 @@ export class CalendarService {
         setEntryNote(
           deps.sql,
           entryId,
-          `${result.changed.length} deadline(s) recomputed, ${result.unchanged} unchanged, ${result.unexplained.length} left alone`,
+          CT.entryNote(result.changed.length, result.unchanged, result.unexplained),
         );
         const summary = CT.summary({
           year: year.year,

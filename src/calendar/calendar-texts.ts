@@ -79,6 +79,9 @@ export const CT = {
 
   recomputeReason: (year: number, from: string, to: string) =>
     `录入 ${year} 年节假日安排后按新工作日历重算：处置时限由 ${from} 改为 ${to}`,
+  /** What an entry changed, kept on the entry (the console's 录入记录). */
+  entryNote: (changed: number, unchanged: number, unexplained: readonly string[]) =>
+    `重算时限 ${changed} 件，不变 ${unchanged} 件${unexplained.length > 0 ? `，与记录不符未改动 ${unexplained.length} 件（${unexplained.slice(0, 10).join("、")}${unexplained.length > 10 ? " 等" : ""}）` : ""}`,
   summary: (o: { year: number; who: string; changed: number; unexplained: number }) =>
     `工作日历已更新：${o.who} 录入了 ${o.year} 年节假日安排。${o.changed > 0 ? `${o.changed} 件未到期案件的处置时限已按新日历重算，详见各案件记录` : "未到期案件的处置时限均无变化"}${o.unexplained > 0 ? `；另有 ${o.unexplained} 件的时限与其记录对不上，未改动，请人工核对` : ""}。`,
 } as const;
