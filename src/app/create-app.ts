@@ -76,6 +76,8 @@ export interface App {
   /** Digest, reminders, escalation and rankings (src/schedule); started by `startScheduler`. */
   scheduler: Scheduler;
   reports: ReportService;
+  /** The live work calendar and entering a year's holiday notice (src/calendar). */
+  calendars: CalendarService;
   roster(): RosterIndex;
   reloadRoster(): Promise<void>;
   ingest(msg: InboundMessage): Promise<{ duplicate: boolean; inboxId?: number; dropped?: string }>;
@@ -296,6 +298,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     lark,
     scheduler: schedule.scheduler,
     reports: schedule.reports,
+    calendars,
     roster: () => roster,
     reloadRoster,
     ingest,

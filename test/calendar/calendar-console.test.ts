@@ -64,6 +64,14 @@ describe("entering a holiday notice in the console", () => {
     extended = (await t.app.prisma.case.findFirstOrThrow({ orderBy: { id: "desc" } })).number;
     await t.say("黄卫东", `延时 2天 ${extended} 需要调清运车`);
     await t.say(INSPECTOR, `同意延时 ${extended}`);
+    // The approval records what it approved; approvals recorded before it did are read from the request.
+    const approval = await t.app.prisma.caseEvent.findFirstOrThrow({ where: { type: "approve_extension" } });
+    expect(JSON.parse(approval.data)).toMatchObject({ amount: 2, unit: "work_day" });
+    const { amount: _a, unit: _u, ...older } = JSON.parse(approval.data);
+    await t.app.prisma.caseEvent.update({
+      where: { id: approval.id },
+      data: { data: JSON.stringify(older) },
+    });
     seedDemoCases(t, 400, 40);
   });
   afterAll(async () => {
