@@ -96,13 +96,16 @@ export class CalendarService {
       return { ok: false, yearChanged: { previewed: input.previewedYear, parsed: parsed.year } };
     }
     const year: EnteredYear = { year: parsed.year, days: parsed.days };
-    const entered = this.withYear(year);
-    const before = this.calendar.snapshot;
-    const after = this.build(entered);
     const now = deps.clock.now();
     const who = input.person;
+    // Read under the transaction gate: two entries at once each build on the one committed before.
+    let previous: { calendar: WorkCalendar; entered: EnteredYear[] } | null = null;
     try {
       const outcome = await deps.transaction(async () => {
+        const before = this.calendar.snapshot;
+        previous = { calendar: before, entered: this.entered };
+        const entered = this.withYear(year);
+        const after = this.build(entered);
         const entryId = insertEntry(deps.sql, {
           year,
           noticeText: input.text,
@@ -138,9 +141,9 @@ export class CalendarService {
         }
         // Inside the transaction: a message processed after it already counts on the new days.
         this.calendar.replace(after);
+        this.entered = entered;
         return { entryId, result };
       });
-      this.entered = entered;
       deps.pokeOutbox?.();
       deps.log.info(
         {
@@ -154,7 +157,12 @@ export class CalendarService {
       );
       return { ok: true, year: year.year, ...outcome };
     } catch (error) {
-      this.calendar.replace(before);
+      // Nothing was committed (the work or the COMMIT failed): the calendar goes back to what it was.
+      const was = previous as { calendar: WorkCalendar; entered: EnteredYear[] } | null;
+      if (was) {
+        this.calendar.replace(was.calendar);
+        this.entered = was.entered;
+      }
       throw error;
     }
   }
