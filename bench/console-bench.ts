@@ -5,19 +5,14 @@
  * whole route: session lookup, filters, count and page) for several filter combinations.
  * Prints p50/p95/max per combination; the target is p95 ≤ 200 ms.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
 import { createApp } from "../src/app/create-app.ts";
-import { loadTaxonomy, SHIPPED_TAXONOMY } from "../src/app/taxonomy-load.ts";
 import { loadConfig } from "../src/config.ts";
-import { createWorkCalendar } from "../src/core/work-calendar.ts";
-import { applyRoster } from "../src/roster/roster-apply.ts";
-import { loadRosterFile, readTaxonomyCodes } from "../src/roster/roster-load.ts";
-import { seedCases } from "./console-seed.ts";
-import { syntheticRoster } from "./synthetic-roster.ts";
+import { loadBenchCounty } from "./bench-county.ts";
 
 const { values } = parseArgs({
   options: {
@@ -34,9 +29,6 @@ const NOW = new Date("2026-11-26T10:00:00+08:00");
 
 const dir = mkdtempSync(join(tmpdir(), "luzhang-console-bench-"));
 console.log(`路长通 console benchmark: ${N} cases, ${RUNS} runs per query, data in ${dir}`);
-const rosterFile = join(dir, "roster.json");
-writeFileSync(rosterFile, JSON.stringify(syntheticRoster(200, 5)));
-
 const app = await createApp({
   config: loadConfig({
     DATA_DIR: join(dir, "data"),
@@ -49,22 +41,8 @@ const app = await createApp({
   log: pino({ level: "silent" }),
   startOutbox: false,
 });
-const codes = await readTaxonomyCodes(SHIPPED_TAXONOMY);
-const loaded = await loadRosterFile(rosterFile, codes);
-if (!loaded.ok) throw new Error(`synthetic roster invalid: ${JSON.stringify(loaded.problems.slice(0, 3))}`);
-await applyRoster(app.prisma, loaded.roster);
-await app.reloadRoster();
+const seedMs = await loadBenchCounty(app, { dir, count: N, now: NOW, days: 365 });
 const roster = app.roster();
-
-const seedMs = seedCases({
-  sql: app.sql,
-  roster,
-  taxonomy: loadTaxonomy(),
-  calendar: createWorkCalendar(),
-  count: N,
-  now: NOW,
-  days: 365,
-});
 app.sql.db.exec("ANALYZE");
 const states = app.sql.all<{ state: string; n: number }>(
   'SELECT state, count(*) AS n FROM "Case" GROUP BY state ORDER BY n DESC',

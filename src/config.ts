@@ -32,6 +32,24 @@ const dateList = z
   .transform((s) => s.split(/[\s,，]+/).filter(Boolean))
   .pipe(z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 YYYY-MM-DD")));
 
+/** Days in each month, February counted as 29 so that 02-29 is accepted. */
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+const monthDay = z
+  .string()
+  .default("11-01")
+  .refine((s) => {
+    const m = /^(\d{2})-(\d{2})$/.exec(s);
+    const [month, day] = [Number(m?.[1]), Number(m?.[2])];
+    return Boolean(m) && month >= 1 && month <= 12 && day >= 1 && day <= (MONTH_DAYS[month - 1] ?? 0);
+  }, "应为 MM-DD 形式的日期，如 11-01")
+  .transform((s) => ({ month: Number(s.slice(0, 2)), day: Number(s.slice(3, 5)) }));
+
+const timeOfDay = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "应为 HH:MM，如 09:00")
+  .transform((s) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5)));
+
 const workHours = z
   .string()
   .default("08:30-12:00,14:00-18:00")
@@ -67,6 +85,8 @@ const schema = z
     WORK_HOURS: workHours,
     HOLIDAYS_OVERRIDE: dateList,
     WORKDAYS_OVERRIDE: dateList,
+    CALENDAR_WARN_FROM: monthDay,
+    CALENDAR_WARN_TIME: timeOfDay.default(9 * 60),
     BOT_NAME: z.string().min(1).default("路长通"),
     MAX_TEXT_LENGTH: z.coerce
       .number({ message: "应为 50–100000 的整数" })
@@ -167,6 +187,10 @@ export interface Config {
   workHours: { start: string; end: string }[];
   holidaysOverride: string[];
   workdaysOverride: string[];
+  /** From this day of the year on, a next year without holidays is warned about (CALENDAR_WARN_FROM). */
+  calendarWarnFrom: { month: number; day: number };
+  /** Local minute of the day the warning goes to the admins in the work groups (CALENDAR_WARN_TIME). */
+  calendarWarnMinute: number;
   botName: string;
   maxTextLength: number;
   requireAfterPhoto: boolean;
@@ -210,6 +234,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     workHours: e.WORK_HOURS,
     holidaysOverride: e.HOLIDAYS_OVERRIDE,
     workdaysOverride: e.WORKDAYS_OVERRIDE,
+    calendarWarnFrom: e.CALENDAR_WARN_FROM,
+    calendarWarnMinute: e.CALENDAR_WARN_TIME,
     botName: e.BOT_NAME,
     maxTextLength: e.MAX_TEXT_LENGTH,
     requireAfterPhoto: e.REQUIRE_AFTER_PHOTO,

@@ -9,12 +9,13 @@ import type { LarkBot } from "../../bots/lark/lark-bot.ts";
 import { SimulatorChannel } from "../../bots/simulator/simulator-channel.ts";
 import { registerSimulatorRoutes } from "../../bots/simulator/simulator-routes.ts";
 import type { WechatPuppetInstance, WechatRuntime } from "../../bots/wechat/wechat-runtime.ts";
+import { CalendarService } from "../calendar/calendar-service.ts";
+import { CT } from "../calendar/calendar-texts.ts";
 import type { Config } from "../config.ts";
 import { ConversationService } from "../conversation/conversation-service.ts";
 import type { Channel, Extractor } from "../core/ports.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
 import type { Clock, InboundMessage } from "../core/types.ts";
-import { createWorkCalendar } from "../core/work-calendar.ts";
 import { createExtractor } from "../extraction/create-extractor.ts";
 import { OutboxWorker } from "../notify/outbox-worker.ts";
 import type { ReportService } from "../report/report-service.ts";
@@ -75,6 +76,8 @@ export interface App {
   /** Digest, reminders, escalation and rankings (src/schedule); started by `startScheduler`. */
   scheduler: Scheduler;
   reports: ReportService;
+  /** The live work calendar and entering a year's holiday notice (src/calendar). */
+  calendars: CalendarService;
   roster(): RosterIndex;
   reloadRoster(): Promise<void>;
   ingest(msg: InboundMessage): Promise<{ duplicate: boolean; inboxId?: number; dropped?: string }>;
@@ -117,17 +120,25 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   const extractionPhotos = extractionPhotoLoader(prisma, new MediaStore(config.mediaDir));
 
-  const calendar = createWorkCalendar({
-    timeZone: config.timeZone,
-    workHours: config.workHours,
-    override: { holidays: config.holidaysOverride, workdays: config.workdaysOverride },
+  // The work calendar: chinese-days, the years entered in the console, the env overrides (which win).
+  const calendars = await CalendarService.open({
+    prisma,
+    sql,
+    transaction: (work) => db.transaction(work),
+    roster: () => roster,
+    clock,
+    log,
+    base: {
+      timeZone: config.timeZone,
+      workHours: config.workHours,
+      override: { holidays: config.holidaysOverride, workdays: config.workdaysOverride },
+    },
+    warnFrom: config.calendarWarnFrom,
+    pokeOutbox: () => outbox.poke(),
   });
-  const year = Number(calendar.localDate(clock.now()).slice(0, 4));
-  if (!calendar.knowsYear(year)) {
-    log.warn(
-      `工作日历不含 ${year} 年的法定节假日数据，按周一至周五计算；请用 HOLIDAYS_OVERRIDE / WORKDAYS_OVERRIDE 补充`,
-    );
-  }
+  const calendar = calendars.calendar;
+  const warning = calendars.warning(clock.now());
+  if (warning) log.warn({ steps: CT.warningSteps(warning) }, CT.warningTitle(warning));
 
   const conversation = new ConversationService({
     roster: () => roster,
@@ -195,6 +206,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     timeZone: config.timeZone,
     simulator: config.simulator,
     settings: config.schedule,
+    calendarWarning: { warning: (now) => calendars.warning(now), minute: config.calendarWarnMinute },
   });
   const outbox = new OutboxWorker({ sql, channels, clock, log, transaction: (work) => db.transaction(work) });
   const inbox = new InboxProcessor({
@@ -224,6 +236,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     reloadRoster,
     taxonomy,
     calendar,
+    calendars,
     clock,
     log,
     ingest,
@@ -285,6 +298,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     lark,
     scheduler: schedule.scheduler,
     reports: schedule.reports,
+    calendars,
     roster: () => roster,
     reloadRoster,
     ingest,

@@ -207,6 +207,9 @@ export async function applyCommand(
       patch.extensionCount = c.extensionCount + 1;
       data.from = c.deadline?.toISOString() ?? null;
       data.to = patch.deadline.toISOString();
+      // What was approved, so the deadline can be worked out again on another calendar (deadline-replay.ts).
+      data.amount = ext.amount;
+      data.unit = ext.unit;
       replyText = `已批准案件 ${c.number} 延时。`;
       notice = {
         text: `案件 ${c.number} 延时已批准，新的截止时间：${deadlineLine(turn, { ...c, deadline: patch.deadline, extensionCount: c.extensionCount + 1 })}。`,

@@ -1,13 +1,11 @@
 /**
  * Work calendar for case deadlines (DESIGN.md §2): working hours in one time zone, Chinese statutory
- * holidays and make-up working days (调休) from `chinese-days`, with a configurable override.
+ * holidays and make-up working days (调休) from `chinese-days`, from the notices entered in the console
+ * and from a configurable override (src/core/calendar-days.ts says which wins).
  * Platform-free: no clock, no env; callers pass instants.
  */
-// The package's functions (isWorkday, getDayDetail …) read dates in the host's time zone and give wrong
-// answers on hosts west of UTC (2026-01-05, a Monday, is "not a workday" under TZ=America/Los_Angeles).
-// Its prebuilt JSON holds the same data keyed by plain 'YYYY-MM-DD', so we read that instead.
-import chineseDaysData from "chinese-days/dist/chinese-days.json" with { type: "json" };
 import { z } from "zod";
+import { createDayTable, type EnteredYear, type SpecialDay, type YearSource } from "./calendar-days.ts";
 import { isoOfDay, MS_PER_DAY, MS_PER_MINUTE, zoneOf } from "./time-zone.ts";
 import type { TimeLimit } from "./types.ts";
 
@@ -29,10 +27,11 @@ export interface WorkCalendarOptions {
     /** Working days, e.g. make-up working days (调休) on a weekend. */
     workdays?: string[];
   };
+  /** Years entered from the State Council's notice (the console); they replace chinese-days for their year. */
+  entered?: readonly EnteredYear[];
 }
 
-/** Where a year's holidays come from: chinese-days, only the override, or nowhere (plain Mon–Fri). */
-export type YearSource = "chinese-days" | "override" | "weekdays";
+export type { DaySource, EnteredYear, SpecialDay, YearSource } from "./calendar-days.ts";
 
 export interface WorkCalendar {
   readonly timeZone: string;
@@ -57,6 +56,8 @@ export interface WorkCalendar {
   knowsYear(year: number): boolean;
   /** Where the year's holidays come from. */
   yearSource(year: number): YearSource;
+  /** The year's holidays and make-up working days with where each comes from (the console's calendar page). */
+  specialDays(year: number): SpecialDay[];
 }
 
 /** Bad options to `createWorkCalendar`; the message names the field. */
@@ -86,18 +87,6 @@ const JUST_UNDER_ONE = 1 - Number.EPSILON;
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-// ---- chinese-days data ----
-
-interface ChineseDaysData {
-  holidays: Record<string, string>;
-  workdays: Record<string, string>;
-}
-const cdData: ChineseDaysData = chineseDaysData;
-const cdHolidays = new Set(Object.keys(cdData.holidays));
-const cdWorkdays = new Set(Object.keys(cdData.workdays));
-/** Years chinese-days has data for (2004–2026 in v1.5.7). */
-const cdYears = new Set([...cdHolidays].map((d) => Number(d.slice(0, 4))));
 
 // ---- option validation ----
 
@@ -159,6 +148,16 @@ const optionsSchema = z
     override: z
       .strictObject({ holidays: z.array(isoDate).default([]), workdays: z.array(isoDate).default([]) })
       .default({ holidays: [], workdays: [] }),
+    entered: z
+      .array(
+        z.strictObject({
+          year: z.number().int().min(1900).max(9999),
+          days: z.array(
+            z.object({ date: isoDate, kind: z.enum(["holiday", "workday"]), name: z.string().max(100) }),
+          ),
+        }),
+      )
+      .default([]),
   })
   .superRefine((o, ctx) => {
     const holidays = new Set(o.override.holidays);
@@ -207,19 +206,8 @@ export function createWorkCalendar(options: WorkCalendarOptions = {}): WorkCalen
   const zone = zoneOf(opts.timeZone);
   const periods = opts.workHours.map((p) => ({ start: toMinutes(p.start), end: toMinutes(p.end) }));
   const workMinutesPerDay = periods.reduce((sum, p) => sum + p.end - p.start, 0);
-  const overrideHolidays = new Set(opts.override.holidays);
-  const overrideWorkdays = new Set(opts.override.workdays);
-  const overrideYears = new Set([...overrideHolidays, ...overrideWorkdays].map((d) => Number(d.slice(0, 4))));
-
-  const isWorkdayNumber = (day: number): boolean => {
-    const iso = isoOfDay(day);
-    if (overrideWorkdays.has(iso)) return true;
-    if (overrideHolidays.has(iso)) return false;
-    const weekday = (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
-    if (cdWorkdays.has(iso)) return true;
-    if (cdHolidays.has(iso)) return false;
-    return weekday >= 1 && weekday <= 5;
-  };
+  const days = createDayTable({ override: opts.override, entered: opts.entered });
+  const isWorkdayNumber = days.isWorkday;
 
   const dayCache = new Map<number, readonly Period[]>();
   /** Working periods of a local day as instants (empty on a non-working day). */
@@ -269,9 +257,6 @@ export function createWorkCalendar(options: WorkCalendarOptions = {}): WorkCalen
     }
     return total;
   };
-
-  const yearSource = (year: number): YearSource =>
-    cdYears.has(year) ? "chinese-days" : overrideYears.has(year) ? "override" : "weekdays";
 
   return {
     timeZone: opts.timeZone,
@@ -332,9 +317,10 @@ export function createWorkCalendar(options: WorkCalendarOptions = {}): WorkCalen
     },
 
     knowsYear(year) {
-      return yearSource(year) !== "weekdays";
+      return days.yearSource(year) !== "weekdays";
     },
 
-    yearSource,
+    yearSource: days.yearSource,
+    specialDays: days.specialDays,
   };
 }

@@ -4,6 +4,7 @@
  * scheduler (create-app.ts does when SCHEDULER is on and the app is asked to).
  */
 import type { Logger } from "pino";
+import type { CalendarWarning } from "../calendar/calendar-warning.ts";
 import type { ReportPort } from "../conversation/report-commands.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
 import type { TaxonomyIndex } from "../core/taxonomy.ts";
@@ -14,6 +15,7 @@ import { ReportService } from "../report/report-service.ts";
 import type { PrismaClient } from "../store/generated/client.ts";
 import type { MediaStore } from "../store/media-store.ts";
 import type { Sql } from "../store/sql.ts";
+import { calendarWarningJob } from "./calendar-warning-job.ts";
 import { deadlineJob } from "./deadline-job.ts";
 import { ensureDigestChats } from "./digest-chats.ts";
 import { digestJob } from "./digest-job.ts";
@@ -36,6 +38,8 @@ export interface ScheduleSetupDeps {
   /** Whether the simulator channel is on: its chat is then the report and the digest group. */
   simulator: boolean;
   settings: ScheduleConfig;
+  /** The work calendar's daily warning to the admins (calendar-warning-job.ts). */
+  calendarWarning: { warning: (now: Date) => CalendarWarning | null; minute: number };
 }
 
 export interface ScheduleSetup {
@@ -82,6 +86,16 @@ export async function setupSchedule(deps: ScheduleSetupDeps): Promise<ScheduleSe
       timeZone,
       log,
       settings,
+    }),
+    calendarWarningJob({
+      prisma,
+      sql: deps.sql,
+      roster: deps.roster,
+      calendar,
+      warning: deps.calendarWarning.warning,
+      timeZone,
+      log,
+      settings: { calendarWarnMinute: deps.calendarWarning.minute },
     }),
   ];
   if (settings.eveningBriefMinute !== null) {

@@ -89,6 +89,7 @@ describe("scheduler", () => {
     try {
       const tasks = [...cron.getTasks().values()].filter((t) => t.name?.startsWith("luzhang:"));
       expect(tasks.map((t) => t.name).sort()).toEqual([
+        "luzhang:calendar_warning",
         "luzhang:deadline",
         "luzhang:digest",
         "luzhang:ranking",

@@ -1,6 +1,7 @@
 /** What the console's route files share: the app's services, the light cache, the signed-in user. */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
+import type { CalendarService } from "../../calendar/calendar-service.ts";
 import type { Config } from "../../config.ts";
 import type { IngestFn } from "../../core/ports.ts";
 import type { RosterIndex } from "../../core/roster-index.ts";
@@ -24,6 +25,8 @@ export interface ConsoleDeps {
   reloadRoster: () => Promise<void>;
   taxonomy: TaxonomyIndex;
   calendar: WorkCalendar;
+  /** The work calendar's entered years and warning (the 工作日历 page, the banner). */
+  calendars: CalendarService;
   clock: Clock;
   log: Logger;
   /** The inbox: console actions enter the case engine here, like chat messages. */

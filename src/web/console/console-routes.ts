@@ -11,6 +11,7 @@ import helmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import type { FastifyError, FastifyInstance } from "fastify";
 import { projectPath } from "../../project-root.ts";
+import { registerCalendarRoutes } from "./calendar-routes.ts";
 import { CaseLightCache } from "./case-lights.ts";
 import { registerCaseRoutes } from "./case-routes.ts";
 import { registerAuth } from "./console-auth.ts";
@@ -38,6 +39,7 @@ const PAGES: Record<string, string> = {
   "/rankings": "rankings.html",
   "/roster": "roster.html",
   "/notice": "notice.html",
+  "/calendar": "calendar.html",
   "/login": "login.html",
 };
 
@@ -130,6 +132,7 @@ export async function registerConsole(server: FastifyInstance, deps: ConsoleDeps
       registerCaseRoutes(app, ctx);
       registerReportRoutes(app, ctx);
       await registerRosterRoutes(app, ctx);
+      registerCalendarRoutes(app, ctx);
     },
     { prefix: "/console" },
   );

@@ -27,6 +27,7 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   reminded: "时限提醒",
   escalated: "升级督办",
   notice_issued: "打印整改通知单",
+  deadline_recomputed: "工作日历更新，时限重算",
 };
 
 export const ACTOR_ROLE_LABELS: Readonly<Record<string, string>> = {

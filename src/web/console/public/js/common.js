@@ -79,12 +79,40 @@ export async function initPage(pageName) {
   }
   const simLink = $("sim-link");
   if (simLink) simLink.hidden = !data.simulator;
+  addCalendarLink(pageName);
+  await showCalendarWarning();
   $("logout")?.addEventListener("click", async () => {
     await api("/console/api/logout", { method: "POST" }).catch(() => {});
     location.assign("/console/login");
   });
   document.body.dataset.ready = "true";
   return data;
+}
+
+/** The 工作日历 page in the menu of every page (pages written before it do not list it). */
+function addCalendarLink(pageName) {
+  const nav = document.querySelector(".nav");
+  if (!nav || nav.querySelector('a[data-page="calendar"]')) return;
+  const link = el("a", { href: "/console/calendar", text: TEXT.calendarNav, dataset: { page: "calendar" } });
+  if (pageName === "calendar") link.setAttribute("aria-current", "page");
+  nav.insertBefore(link, $("sim-link"));
+}
+
+/** While a year's holidays are unknown, every page says so at the top, with the steps to fix it. */
+async function showCalendarWarning() {
+  const status = await api("/console/api/calendar/status").catch(() => null);
+  const w = status?.warning;
+  if (!w || $("calendar-warning")) return;
+  const banner = el(
+    "div",
+    { id: "calendar-warning", className: "banner calendar-banner", attrs: { role: "alert" } },
+    el("strong", { text: w.title }),
+    el("ol", {}, ...w.steps.map((step) => el("li", { text: step }))),
+    location.pathname === "/console/calendar"
+      ? null
+      : el("a", { href: "/console/calendar", className: "btn btn-small", text: TEXT.calendarGo }),
+  );
+  document.querySelector("main")?.prepend(banner);
 }
 
 const FORMATS = new Map();
