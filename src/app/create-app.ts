@@ -238,6 +238,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
     log,
     ingest,
+    llmStatus: () => llm?.status() ?? null,
   });
   if (simulator) {
     registerSimulatorRoutes(server, {

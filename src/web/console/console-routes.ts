@@ -20,6 +20,7 @@ import { ConsoleSessions } from "./console-sessions.ts";
 import { C } from "./console-texts.ts";
 import { registerReportRoutes } from "./report-routes.ts";
 import { registerRosterRoutes } from "./roster-routes.ts";
+import { registerStatusRoutes } from "./status-routes.ts";
 
 export type { ConsoleDeps } from "./console-context.ts";
 
@@ -129,6 +130,7 @@ export async function registerConsole(server: FastifyInstance, deps: ConsoleDeps
 
       registerCaseRoutes(app, ctx);
       registerReportRoutes(app, ctx);
+      registerStatusRoutes(app, ctx);
       await registerRosterRoutes(app, ctx);
     },
     { prefix: "/console" },
