@@ -19,7 +19,14 @@ import { openDatabase } from "../store/db.ts";
 import { migrateDatabase } from "../store/migrate.ts";
 import { loadRosterIndex } from "../store/roster-repo.ts";
 import { createExtractor } from "./create-extractor.ts";
-import type { LlmSettings } from "./llm-extractor.ts";
+import {
+  type CaseUsage,
+  formatUsage,
+  summarizeUsage,
+  type TokenPrices,
+  type UsageSummary,
+} from "./eval-usage.ts";
+import type { LlmSettings } from "./llm-settings.ts";
 
 const code = z.string().regex(/^\d{5}$/, "事项代码应为 5 位数字");
 
@@ -55,6 +62,7 @@ export interface CaseOutcome {
   extractor: string;
   reason: string;
   tokens: number | null;
+  usage: CaseUsage | null;
   fellBack: boolean;
 }
 
@@ -68,6 +76,8 @@ export interface EvalMetrics {
   latencyMs: { median: number; p95: number };
   tokensPerReport: number | null;
   llmFallbacks: number;
+  /** Tokens per message and per report, cached and uncached (null: no LLM was asked). */
+  usage: UsageSummary | null;
 }
 
 export interface EvalReport {
@@ -167,6 +177,13 @@ function scoreCase(c: EvalCase, r: ExtractionResult, roster: RosterIndex, latenc
   }
   const both = c.expect.is_report ? r.isReport && category !== false && seg !== false : null;
   const tokens = r.usage ? r.usage.promptTokens + r.usage.completionTokens : null;
+  const usage = r.usage
+    ? {
+        prompt: r.usage.promptTokens,
+        cached: r.usage.cachedPromptTokens ?? 0,
+        completion: r.usage.completionTokens,
+      }
+    : null;
   return {
     id: c.id,
     text: c.text,
@@ -177,6 +194,7 @@ function scoreCase(c: EvalCase, r: ExtractionResult, roster: RosterIndex, latenc
     extractor: r.extractor,
     reason: r.reason,
     tokens,
+    usage,
     fellBack: r.reason.startsWith("LLM ") && r.extractor === "rules",
   };
 }
@@ -219,6 +237,7 @@ export function computeMetrics(outcomes: readonly CaseOutcome[]): EvalMetrics {
       ? withTokens.reduce((s, o) => s + (o.tokens ?? 0), 0) / withTokens.length
       : null,
     llmFallbacks: count((o) => o.fellBack),
+    usage: summarizeUsage(outcomes.map((o) => ({ usage: o.usage, isReport: o.got.isReport }))),
   };
 }
 
@@ -296,8 +315,8 @@ function describeFailure(o: CaseOutcome): string {
   return `✗ ${o.id}  ${what.join("；")}\n    ${o.text.replace(/\s+/g, " ").slice(0, 80)}\n    ${o.reason.slice(0, 160)}`;
 }
 
-/** The failures and the table, as printed by `npm run eval`. */
-export function formatReport(report: EvalReport): string {
+/** The failures and the table, as printed by `npm run eval` (with token prices: the cost too). */
+export function formatReport(report: EvalReport, prices: TokenPrices | null = null): string {
   const m = report.metrics;
   const rows: [string, string, string][] = [
     ["report / not-report 是否上报", pct(m.reportAccuracy), String(m.cases)],
@@ -320,6 +339,7 @@ export function formatReport(report: EvalReport): string {
     `extractor ${report.extractor} · roster ${report.roster}${report.county ? `（${report.county}）` : ""} · cases ${report.casesFile}`,
     `${pad("metric 指标", w0)}  ${pad("value", 9)}  n`,
     ...rows.map(([a, b, c]) => `${pad(a, w0)}  ${pad(b, 9)}  ${c}`),
+    ...(m.usage ? ["", formatUsage(m.usage, prices)] : []),
   ];
   return lines.join("\n");
 }

@@ -14,7 +14,12 @@ beforeAll(async () => {
   llm = await startFakeChatServer();
   llm.script({ status: 401, error: "Incorrect API key provided: sk-wron***key", code: "invalid_api_key" });
   t = await startTestApp({
-    env: { CONSOLE_PASSWORD, LLM_BASE_URL: llm.url, LLM_MODEL: "qwen-plus", LLM_API_KEY: "sk-wrong-console-key" },
+    env: {
+      CONSOLE_PASSWORD,
+      LLM_BASE_URL: llm.url,
+      LLM_MODEL: "qwen-plus",
+      LLM_API_KEY: "sk-wrong-console-key",
+    },
   });
   await t.app.llmChecked;
 }, 60_000);

@@ -200,6 +200,11 @@ describe("npm run eval on a roster and cases it has never seen", () => {
       expect(ok.metrics.llmFallbacks).toBe(0);
       expect(ok.outcomes[0]?.ok).toMatchObject({ report: true, category: true, segment: true });
       expect(formatReport(ok)).toContain("LLM fallbacks to rules");
+      expect(ok.metrics.usage?.perReport).toEqual({ uncached: 4000, cached: 0, completion: 50, total: 4050 });
+      const priced = formatReport(ok, { uncached: 2, cached: 0.04, output: 8, currency: "元" });
+      // (4000 × 2 + 50 × 8) / 1e6 = 0.0084 元 a report
+      expect(priced).toContain("0.008400 元 per report");
+      expect(priced).toContain("8.40 元 per 1,000 messages");
 
       server.script({ status: 500, error: "down", headers: { "retry-after-ms": "1" } });
       const down = await runEvaluation({ rosterFile, casesFile, extractor: "llm", llm });

@@ -39,7 +39,10 @@ export type Step =
     }
   | { status: number; error: string; code?: string; type?: string; headers?: Record<string, string> }
   | { delayMs: number; reply: Step }
-  /** Answers with `answer(userText)`: the last user turn's text, as the model would see it. */
+  /**
+   * Answers with `answer(userText)`: the text of the last user turn that carries a message (a
+   * repair request is answered from the message it repairs), as the model would see it.
+   */
   | { answer: (userText: string) => string };
 
 export interface FakeChatServer {
@@ -100,7 +103,7 @@ function completion(
   };
 }
 
-export async function startFakeChatServer(initial: ProviderQuirks = {}): Promise<FakeChatServer> {
+export async function startFakeChatServer(initial: ProviderQuirks = {}, port = 0): Promise<FakeChatServer> {
   let steps: Step[] = [{ content: "{}" }];
   let served = 0;
   let q: ProviderQuirks = initial;
@@ -158,11 +161,9 @@ export async function startFakeChatServer(initial: ProviderQuirks = {}): Promise
           return json(s.status, { error }, s.headers ?? {});
         }
         if ("answer" in s) {
-          const last = body.messages.at(-1);
-          return answer({
-            content: s.answer(last ? textOf(last) : ""),
-            ...(thinking ? { reasoning: thinking } : {}),
-          });
+          const turns = body.messages.filter((m) => m.role === "user").map(textOf);
+          const turn = turns.findLast((x) => x.includes("<<<消息开始>>>")) ?? turns.at(-1) ?? "";
+          return answer({ content: s.answer(turn), ...(thinking ? { reasoning: thinking } : {}) });
         }
         const withThinking = thinking && !s.reasoning ? { ...s, reasoning: thinking } : s;
         json(200, completion(withThinking, body, q, { tokens, cached }));
@@ -170,10 +171,10 @@ export async function startFakeChatServer(initial: ProviderQuirks = {}): Promise
       answer(step);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const address = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: `http://127.0.0.1:${address.port}/v1`,
     requests,
     script(...s: Step[]) {
       steps = s;
