@@ -11,7 +11,7 @@ import { LARK_WEBHOOK_PATH } from "../../bots/lark/lark-bot.ts";
 import { type App, createApp } from "../../src/app/create-app.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { LarkEventEnvelope } from "../fakes/lark-fake-events.ts";
-import { FakeLarkOpenApi, type FakeMessage } from "../fakes/lark-open-api.ts";
+import { FakeLarkOpenApi, type FakeLarkOptions, type FakeMessage } from "../fakes/lark-open-api.ts";
 import { FakeClock } from "../helpers/test-app.ts";
 
 export const CHAT = "oc_zhongmou01";
@@ -26,8 +26,13 @@ export interface LarkTestApp {
   clock: FakeClock;
   logs: Record<string, unknown>[];
   webhookUrl: string;
-  /** Delivers an event the configured way, waits until it is processed and the outbox is drained. */
-  deliver(event: LarkEventEnvelope): Promise<{ status: number; body: Record<string, unknown> }>;
+  /**
+   * Delivers an event the configured way, waits until it is processed and the outbox is drained.
+   * `delivered: false` when Lark would not send it to the app (a scope it was not granted).
+   */
+  deliver(
+    event: LarkEventEnvelope,
+  ): Promise<{ status: number; body: Record<string, unknown>; delivered?: false }>;
   /** Sends a person's message (text, or post with photos) and processes it. */
   say(input: Parameters<FakeLarkOpenApi["userMessage"]>[0]): Promise<string>;
   /** Presses a card button; returns the toast. */
@@ -38,10 +43,16 @@ export interface LarkTestApp {
 }
 
 export async function startLarkTestApp(
-  opts: { mode?: "ws" | "webhook"; env?: Record<string, string> } = {},
+  opts: {
+    mode?: "ws" | "webhook";
+    env?: Record<string, string>;
+    fake?: FakeLarkOptions;
+    /** Run the outbox worker as the service does (sends start as soon as a message is processed). */
+    liveOutbox?: boolean;
+  } = {},
 ): Promise<LarkTestApp> {
   const mode = opts.mode ?? "ws";
-  const fake = await new FakeLarkOpenApi({ chats: [CHAT, "oc_other"] }).start();
+  const fake = await new FakeLarkOpenApi({ chats: [CHAT, "oc_other"], ...opts.fake }).start();
   const dir = mkdtempSync(join(tmpdir(), "luzhang-lark-"));
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -65,7 +76,12 @@ export async function startLarkTestApp(
     ...opts.env,
   });
   const clock = new FakeClock(new Date("2026-11-26T10:00:00+08:00"));
-  const app = await createApp({ config, clock, log: pino({ level: "debug" }, sink), startOutbox: false });
+  const app = await createApp({
+    config,
+    clock,
+    log: pino({ level: "debug" }, sink),
+    startOutbox: opts.liveOutbox ?? false,
+  });
   let webhookUrl = "";
   if (mode === "webhook") {
     const address = await app.server.listen({ host: "127.0.0.1", port: 0 });
@@ -76,13 +92,18 @@ export async function startLarkTestApp(
   }
   const settle = async () => {
     await app.inbox.idle();
-    await app.outbox.drain();
+    if (opts.liveOutbox) await app.idle();
+    else await app.outbox.drain();
   };
   const deliver = async (event: LarkEventEnvelope) => {
-    let result: { status: number; body: Record<string, unknown> };
+    let result: { status: number; body: Record<string, unknown>; delivered?: false };
     if (mode === "ws") {
       const answer = await fake.pushWs(event);
-      result = { status: answer.code, body: answer.data ?? {} };
+      result = {
+        status: answer.code,
+        body: answer.data ?? {},
+        ...(answer.delivered === false ? { delivered: false as const } : {}),
+      };
     } else {
       result = await fake.postWebhook(webhookUrl, event, { encryptKey: ENCRYPT_KEY });
     }
