@@ -124,7 +124,10 @@ export async function startLarkTestApp(
       return messageId;
     },
     async press(from, cardId, command) {
-      const event = fake.cardAction({ messageId: cardId, from, value: { luzhang: 1, command } });
+      // Lark sends back the value the pressed button carries.
+      const card = fake.messages.get(cardId);
+      const value = (card && buttonValue(cardNow(card), command)) ?? { luzhang: 1, command };
+      const event = fake.cardAction({ messageId: cardId, from, value });
       const { body } = await deliver(event);
       return (body.toast ?? {}) as { type: string; content: string };
     },
@@ -139,6 +142,23 @@ export async function startLarkTestApp(
 /** The current content of a card: its last patch, or what was sent. */
 export function cardNow(m: FakeMessage): Record<string, unknown> {
   return JSON.parse(m.patches.at(-1) ?? m.content) as Record<string, unknown>;
+}
+
+/** The callback value of the button that runs `command`, as the card defines it. */
+export function buttonValue(card: Record<string, unknown>, command: string): unknown {
+  let found: unknown;
+  const walk = (el: unknown) => {
+    if (typeof el !== "object" || el === null || found !== undefined) return;
+    const o = el as Record<string, unknown>;
+    if (o.tag === "button") {
+      for (const b of (o.behaviors as { value?: { command?: string } }[] | undefined) ?? [])
+        if (b.value?.command === command) found = b.value;
+    }
+    for (const k of ["columns", "elements"])
+      if (Array.isArray(o[k])) for (const c of o[k] as unknown[]) walk(c);
+  };
+  for (const el of ((card.body as { elements?: unknown[] })?.elements ?? []) as unknown[]) walk(el);
+  return found;
 }
 
 /** Button labels on a card. */

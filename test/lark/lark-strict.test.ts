@@ -18,6 +18,7 @@ import { REQUIRED_SCOPES } from "../fakes/lark-scopes.ts";
 import { PNG_1PX } from "../helpers/test-app.ts";
 import {
   buttonLabels,
+  buttonValue,
   CHAT,
   CHIEF,
   cardNow,
@@ -152,16 +153,33 @@ describe("Lark, as strict as its documentation", () => {
     expect((await t.app.prisma.case.findFirstOrThrow()).state).toBe("in_progress");
   });
 
+  it("a photo Lark will not let the app download (no im:message) is said once with the scope to grant", async () => {
+    t = await startLarkTestApp({
+      fake: { scopes: ["im:message:send_as_bot", "im:message.group_at_msg:readonly", "im:resource"] },
+    });
+    const reportId = await t.say({
+      chatId: CHAT,
+      from: REPORTER,
+      text: REPORT,
+      images: [PNG_1PX],
+      type: "post",
+    });
+    const downloads = t.fake.requests.filter((r) => r.path.includes("/resources/"));
+    expect(downloads).toHaveLength(1); // not retried
+    const line = t.logs.find((l) => String(l.msg).startsWith("下载飞书照片失败"));
+    expect(String(line?.msg)).toContain("im:message");
+    // The sender is answered (asked to send the photo again), not left waiting.
+    expect(t.fake.botMessages(CHAT).some((m) => m.parent_id === reportId)).toBe(true);
+  });
+
   it("answers a press with the re-rendered card in the callback and never patches it while the callback is open", async () => {
     t = await startLarkTestApp({ liveOutbox: true });
     await t.say({ chatId: CHAT, from: REPORTER, text: REPORT });
     const [card] = t.cards();
     if (!card) throw new Error("no card");
-    const event = t.fake.cardAction({
-      messageId: card.message_id,
-      from: CHIEF.openId,
-      value: { luzhang: 1, command: "收到" },
-    });
+    const value = buttonValue(cardNow(card), "收到");
+    expect(value).toMatchObject({ luzhang: 1, command: "收到", case: expect.stringMatching(/^ZM/) });
+    const event = t.fake.cardAction({ messageId: card.message_id, from: CHIEF.openId, value });
     const { body } = await t.deliver(event);
     expect((body.toast as { type: string }).type).toBe("success");
     const raw = body.card as { type: string; data: unknown } | undefined;
