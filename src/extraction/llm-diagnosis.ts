@@ -55,6 +55,9 @@ export interface ProviderError {
   code: string | undefined;
   type: string | undefined;
   message: string;
+  /** llama.cpp's exceed_context_size_error says both sizes. */
+  promptTokens?: number;
+  contextTokens?: number;
 }
 
 export interface Diagnosis {
@@ -110,6 +113,8 @@ export function diagnose(e: ProviderError, endpoint: LlmEndpoint, role: "text" |
     return permanent(only ? LLM_TEXT.temperatureOnly(only) : LLM_TEXT.temperatureRefused());
   }
   if (/max_tokens|max_completion_tokens|maximum output/.test(text)) return permanent(LLM_TEXT.maxTokens());
+  if (e.type === "exceed_context_size_error" && e.contextTokens && e.promptTokens)
+    return permanent(LLM_TEXT.llamaCppContext(e.contextTokens, e.promptTokens));
   if (/context|too long|exceed/.test(text))
     return permanent(LLM_TEXT.contextTooSmall(LLM_TEXT.truncatedGeneric));
   if (status === 400 || status === 422) return permanent(LLM_TEXT.refused(v.model, v.mode, v.extra));

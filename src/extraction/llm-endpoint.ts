@@ -259,7 +259,7 @@ export class EndpointClient {
         cause: e,
       });
     if (e instanceof APIError) {
-      const body = (e.error ?? {}) as { message?: unknown };
+      const body = (e.error ?? {}) as { message?: unknown; n_prompt_tokens?: unknown; n_ctx?: unknown };
       const raw = typeof body.message === "string" ? body.message : e.message;
       const d = diagnose(
         {
@@ -267,6 +267,8 @@ export class EndpointClient {
           code: typeof e.code === "string" ? e.code : undefined,
           type: typeof e.type === "string" ? e.type : undefined,
           message: raw,
+          ...(typeof body.n_prompt_tokens === "number" ? { promptTokens: body.n_prompt_tokens } : {}),
+          ...(typeof body.n_ctx === "number" ? { contextTokens: body.n_ctx } : {}),
         },
         this.endpoint,
         this.opts.role,

@@ -258,6 +258,40 @@ describe("provider setups, as their documentation says", () => {
     }
   });
 
+  it("Qwen3 on vLLM thinks unless chat_template_kwargs switches it off, as Qwen's vLLM guide says", async () => {
+    const { x } = await setup(
+      { thinking: "selfHosted" },
+      { text: { extraBody: { chat_template_kwargs: { enable_thinking: false } } } },
+    );
+    const r = await x.extract({ text: TEXT, imageCount: 0 });
+    expect(r.extractor).toBe("llm");
+    expect(server.requests[0]?.body.chat_template_kwargs).toEqual({ enable_thinking: false });
+    expect(warns).toEqual([]);
+  });
+
+  it("llama.cpp with too small a slot (-c split by -np): the check reads /props, the refusal names -c", async () => {
+    const { runtime } = await setup({ llamaCppSlotContext: 2048 });
+    await runtime.check();
+    expect(warns).toEqual([
+      expect.stringContaining("llama.cpp 每个槽位只有 2048 token 的上下文（-c 的总长除以 -np 槽位数）"),
+    ]);
+    expect(runtime.status().text).toMatchObject({ state: "open", check: "failed" });
+
+    const fits = await setup({ llamaCppSlotContext: 8192 });
+    await fits.runtime.check();
+    expect(fits.runtime.status().text.context).toEqual({ tokens: 8192, source: "llama.cpp" });
+    expect(warns).toHaveLength(1);
+  });
+
+  it("a retired model name (deepseek-chat) is named at start with its successor", async () => {
+    await setup({}, { text: { model: "deepseek-chat" } });
+    expect(warns).toEqual([
+      expect.stringContaining(
+        "LLM_MODEL=deepseek-chat 是服务商宣布停用的旧模型名（DeepSeek 2026-07-24 起），请改为 deepseek-flash",
+      ),
+    ]);
+  });
+
   it("counts tokens through a failure and a repair, cached prompt tokens included", async () => {
     server.quirks({ cache: "deepseek" });
     server.script({ content: "不是 JSON" }, { content: GOOD });

@@ -122,15 +122,18 @@ export async function startFakeChatServer(initial: ProviderQuirks = {}, port = 0
         return json(200, {
           models: [{ name: q.model ?? "fake", model: q.model ?? "fake", context_length: q.contextTokens }],
         });
+      // llama.cpp's /props: the generation settings of a slot, its context included.
+      if (req.method === "GET" && req.url === "/props" && q.llamaCppSlotContext)
+        return json(200, { default_generation_settings: { n_ctx: q.llamaCppSlotContext }, total_slots: 4 });
       if (req.method === "GET") return json(404, { error: { message: "not found" } });
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Body;
       requests.push({ path: req.url ?? "", headers: req.headers, body, at: Date.now() });
-      const refused = applyQuirks(q, body);
+      // Prompt size as the provider counts it, cut to its context; the cached part of the prefix.
+      const all = body.messages.reduce((n, m) => n + fakeTokens(textOf(m)) + 3, 0);
+      const refused = applyQuirks(q, body, all);
       if (refused) return json(refused.status, { error: refused.error }, refused.headers);
       const step = steps[Math.min(served, steps.length - 1)] as Step;
       served += 1;
-      // Prompt size as the provider counts it, cut to its context; the cached part of the prefix.
-      const all = body.messages.reduce((n, m) => n + fakeTokens(textOf(m)) + 3, 0);
       const tokens = q.contextTokens ? Math.min(all, q.contextTokens) : all;
       // Prefix caching: the longest run of leading messages some earlier request also began with.
       const keys = body.messages.map((_, k) =>

@@ -23,6 +23,11 @@ export interface ProviderQuirks {
   fixedTemperature?: number;
   /** Ollama: the context the model runs with; longer prompts are cut and prompt_tokens capped. */
   contextTokens?: number;
+  /**
+   * llama.cpp server: the context of one slot (-c divided by -np). GET /props reports it; a longer
+   * prompt answers 400 exceed_context_size_error with n_prompt_tokens and n_ctx.
+   */
+  llamaCppSlotContext?: number;
   /** OpenAI: every request answers 429 insufficient_quota. */
   quotaExhausted?: boolean;
   /** Qwen-VL style: json_schema refused for models whose name contains "vl" (wording not verified). */
@@ -64,7 +69,7 @@ export function thinkingOn(q: ProviderQuirks, body: Body): boolean {
 
 export interface Refusal {
   status: number;
-  error: { message: string; type: string; code: string | null; param?: null };
+  error: { message: string; type: string; code: string | number | null; param?: null; [k: string]: unknown };
   headers?: Record<string, string>;
 }
 
@@ -79,7 +84,18 @@ const refuse = (
 });
 
 /** The error a provider answers this request with, or null when it accepts it. */
-export function applyQuirks(q: ProviderQuirks, body: Body): Refusal | null {
+export function applyQuirks(q: ProviderQuirks, body: Body, promptTokens = 0): Refusal | null {
+  if (q.llamaCppSlotContext && promptTokens > q.llamaCppSlotContext)
+    return {
+      status: 400,
+      error: {
+        code: 400,
+        message: `request (${promptTokens} tokens) exceeds the available context size (${q.llamaCppSlotContext} tokens), try increasing it`,
+        type: "exceed_context_size_error",
+        n_prompt_tokens: promptTokens,
+        n_ctx: q.llamaCppSlotContext,
+      },
+    };
   const format = (body.response_format as { type?: string } | undefined)?.type;
   if (q.quotaExhausted)
     return refuse(
