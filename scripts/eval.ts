@@ -1,14 +1,26 @@
-// `npm run eval -- --roster FILE --cases FILE.jsonl [--extractor rules|llm] [--json]`
+// `npm run eval -- --roster FILE --cases FILE.jsonl [--extractor rules|llm] [--json]
+//   [--price-input N --price-cached N --price-output N --currency 元]`
 // Scores the extractor on a labelled case file against a roster (imported into a temporary
 // database), prints the failures and a table; with --json also one JSON object on the last line.
 // The LLM settings come from the environment (.env), as for the service: see docs/extraction.md.
+// With prices (per million tokens: uncached prompt, cached prompt, output) it prints a cost estimate.
 import "dotenv/config";
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { EvalInputError, formatReport, reportJson, runEvaluation } from "../src/extraction/eval-harness.ts";
 
-const USAGE = "usage: npm run eval -- --roster FILE --cases FILE.jsonl [--extractor rules|llm] [--json]";
+const USAGE =
+  "usage: npm run eval -- --roster FILE --cases FILE.jsonl [--extractor rules|llm] [--json]\n" +
+  "       [--price-input N] [--price-cached N] [--price-output N] [--currency 元]   (prices per million tokens)";
+
+/** A price per million tokens from the command line, or null when not given. */
+function price(name: string, value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) fail(`--${name} 应为每百万 token 的价格（非负数），如 2`);
+  return n;
+}
 
 function fail(message: string): never {
   console.error(`eval: ${message}\n${USAGE}`);
@@ -16,7 +28,17 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<number> {
-  let values: { roster?: string; cases?: string; extractor?: string; json?: boolean; help?: boolean };
+  let values: {
+    roster?: string;
+    cases?: string;
+    extractor?: string;
+    json?: boolean;
+    help?: boolean;
+    "price-input"?: string;
+    "price-cached"?: string;
+    "price-output"?: string;
+    currency?: string;
+  };
   try {
     ({ values } = parseArgs({
       options: {
@@ -25,6 +47,10 @@ async function main(): Promise<number> {
         extractor: { type: "string", default: "rules" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
+        "price-input": { type: "string" },
+        "price-cached": { type: "string" },
+        "price-output": { type: "string" },
+        currency: { type: "string", default: "元" },
       },
       strict: true,
     }));
@@ -56,7 +82,15 @@ async function main(): Promise<number> {
     extractor: values.extractor,
     llm,
   });
-  console.log(formatReport(report));
+  const input = price("price-input", values["price-input"]);
+  const output = price("price-output", values["price-output"]);
+  const cached = price("price-cached", values["price-cached"]) ?? input;
+  const prices =
+    input !== null && output !== null && cached !== null
+      ? { uncached: input, cached, output, currency: values.currency ?? "元" }
+      : null;
+  if ((input === null) !== (output === null)) fail("--price-input 和 --price-output 要一起给出");
+  console.log(formatReport(report, prices));
   if (values.json) console.log(reportJson(report));
   return 0;
 }

@@ -13,7 +13,7 @@ import {
 } from "../bots/wechat/wechat-config.ts";
 import { createWorkCalendar, WorkCalendarConfigError } from "./core/work-calendar.ts";
 import { checkLlmEnv, llmEnvShape, toLlmConfig } from "./extraction/llm-config.ts";
-import type { LlmSettings } from "./extraction/llm-extractor.ts";
+import type { LlmSettings } from "./extraction/llm-settings.ts";
 import { type ScheduleConfig, scheduleEnvShape, toScheduleConfig } from "./schedule/schedule-config.ts";
 import { type ConsoleConfig, consoleEnvShape, toConsoleConfig } from "./web/console/console-config.ts";
 
@@ -246,6 +246,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     wechat: toWechatConfig(e, dataDir),
     lark: toLarkConfig(e),
     console: toConsoleConfig(e),
-    llm: toLlmConfig(e),
+    // The raw env: an empty LLM_TEMPERATURE means "do not send one" (empty values are dropped above).
+    llm: toLlmConfig(e, env),
   };
 }

@@ -3,117 +3,18 @@
  * one error shape (LarkApiError) for resolved non-zero codes and rejected requests, and a fresh tenant
  * token (then one retry) when Lark says the cached one is invalid.
  */
-import type { ReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import * as lark from "@larksuiteoapi/node-sdk";
 import type { Logger } from "pino";
 import { LarkApiError, toLarkApiError } from "./lark-errors.ts";
+import { httpWithTimeout, LARK_HTTP_TIMEOUT_MS, LarkTokenCache, sdkLogger } from "./lark-sdk-plumbing.ts";
+
+export { httpWithTimeout, LARK_HTTP_TIMEOUT_MS, LarkTokenCache, sdkLogger } from "./lark-sdk-plumbing.ts";
 
 /** Largest resource the bot downloads: bigger than any phone photo, far below Lark's 100 MB. */
 export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
 /** Lark's limit for im.image.create. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
-/**
- * Lark answers in well under a second. The SDK's HTTP client has no timeout at all, so a request that
- * hangs would hold its outbox lane forever; after this long it fails and the outbox retries it.
- */
-export const LARK_HTTP_TIMEOUT_MS = 30_000;
-
-/** The SDK's HTTP client (its axios instance) with a timeout on every request. */
-export function httpWithTimeout(base: typeof lark.defaultHttpInstance, timeout: number): lark.HttpInstance {
-  type Call = (...args: unknown[]) => Promise<unknown>;
-  const b = base as unknown as Record<
-    "request" | "get" | "delete" | "head" | "options" | "post" | "put" | "patch",
-    Call
-  >;
-  const t = (opts?: unknown) => ({ timeout, ...(opts as object | undefined) });
-  const http = {
-    request: (opts?: unknown) => b.request(t(opts)),
-    get: (url: string, opts?: unknown) => b.get(url, t(opts)),
-    delete: (url: string, opts?: unknown) => b.delete(url, t(opts)),
-    head: (url: string, opts?: unknown) => b.head(url, t(opts)),
-    options: (url: string, opts?: unknown) => b.options(url, t(opts)),
-    post: (url: string, data?: unknown, opts?: unknown) => b.post(url, data, t(opts)),
-    put: (url: string, data?: unknown, opts?: unknown) => b.put(url, data, t(opts)),
-    patch: (url: string, data?: unknown, opts?: unknown) => b.patch(url, data, t(opts)),
-  };
-  return http as unknown as lark.HttpInstance;
-}
-
-/** The SDK's cache key type (it spells it with the boxed `Symbol`). */
-type CacheKey = Parameters<lark.Cache["get"]>[0];
-
-/** Token cache of one app: the SDK's Cache shape, plus a way to drop the tenant token. */
-export class LarkTokenCache implements lark.Cache {
-  private readonly values = new Map<CacheKey, { value: unknown; expiresAt: number | undefined }>();
-
-  async get(key: CacheKey, options?: { namespace?: string }): Promise<unknown> {
-    const entry = this.values.get(this.key(key, options?.namespace));
-    if (!entry) return undefined;
-    if (entry.expiresAt !== undefined && entry.expiresAt <= Date.now()) return undefined;
-    return entry.value;
-  }
-
-  async set(
-    key: CacheKey,
-    value: unknown,
-    expiresAt?: number,
-    options?: { namespace?: string },
-  ): Promise<boolean> {
-    this.values.set(this.key(key, options?.namespace), { value, expiresAt });
-    return true;
-  }
-
-  /** Forgets every cached token, so the next call fetches a new one. */
-  clear(): void {
-    this.values.clear();
-  }
-
-  private key(key: CacheKey, namespace?: string): CacheKey {
-    return namespace && typeof key === "string" ? `${namespace}/${key}` : key;
-  }
-}
-
-/** Routes the SDK's own log lines into pino, as plain text with every secret blanked out. */
-export function sdkLogger(log: Logger, secrets: readonly string[]): lark.Logger {
-  const clean = (args: unknown[]): string => {
-    let text = args.map(describeLogArg).join(" ");
-    for (const s of secrets) if (s) text = text.split(s).join("[redacted]");
-    return text.slice(0, 2_000);
-  };
-  return {
-    error: (...args: unknown[]) => log.warn({ sdk: clean(args) }, "lark sdk"),
-    warn: (...args: unknown[]) => log.warn({ sdk: clean(args) }, "lark sdk"),
-    info: (...args: unknown[]) => log.debug({ sdk: clean(args) }, "lark sdk"),
-    debug: (...args: unknown[]) => log.trace({ sdk: clean(args) }, "lark sdk"),
-    trace: (...args: unknown[]) => log.trace({ sdk: clean(args) }, "lark sdk"),
-  };
-}
-
-/** Error messages, URLs, statuses and Lark codes only: request bodies and headers carry secrets. */
-function describeLogArg(arg: unknown): string {
-  if (Array.isArray(arg)) return arg.map(describeLogArg).join(" ");
-  if (arg instanceof Error) {
-    const resp = (arg as { response?: { status?: number; data?: unknown } }).response;
-    const code =
-      resp?.data && typeof resp.data === "object" ? (resp.data as { code?: unknown }).code : undefined;
-    return `${arg.message}${resp?.status ? ` (HTTP ${resp.status}${code !== undefined ? `, code ${String(code)}` : ""})` : ""}`;
-  }
-  if (typeof arg === "object" && arg !== null) {
-    const o = arg as {
-      message?: unknown;
-      config?: { url?: unknown };
-      response?: { status?: unknown; data?: unknown };
-      code?: unknown;
-      msg?: unknown;
-    };
-    const parts = [o.message, o.config?.url, o.response?.status, o.code, o.msg].filter(
-      (p) => p !== undefined && p !== null,
-    );
-    return parts.map(String).join(" ");
-  }
-  return String(arg);
-}
 
 export interface LarkApiOptions {
   appId: string;
@@ -176,7 +77,10 @@ export class LarkApi {
     return messageIdOf(body);
   }
 
-  /** Replies to a message, in its thread. */
+  /**
+   * Replies to a message: a quote reply in the group (reply_in_thread is not sent). In a topic
+   * group (话题群) Lark keeps every reply in its topic anyway.
+   */
   async replyMessage(m: {
     messageId: string;
     msgType: MessageType;
@@ -212,26 +116,55 @@ export class LarkApi {
     return Array.isArray(invalid) ? invalid.map(String) : [];
   }
 
-  /** Uploads a photo or chart for use in messages; returns its image_key. */
-  async uploadImage(data: Uint8Array, fileName: string): Promise<string> {
+  /**
+   * Uploads a photo or chart for use in messages; returns its image_key. Sent as multipart with a
+   * file name and a Content-Length, as Lark's own examples (a file) are: the SDK would send a
+   * buffer without a file name, or a stream chunked, and nothing documents that Lark accepts either.
+   */
+  async uploadImage(data: Uint8Array, fileName: string, mime = "image/png"): Promise<string> {
     if (data.byteLength > MAX_UPLOAD_BYTES) {
       throw new LarkApiError(`image too large for Lark (${data.byteLength} bytes)`, {
         code: 234006,
         httpStatus: 0,
       });
     }
-    // A named stream, so the multipart part carries a filename as Lark's own examples (fs streams) do.
-    const image = Object.assign(Readable.from([Buffer.from(data)]), {
-      path: fileName,
-    }) as unknown as ReadStream;
-    const result = await this.attempt("image upload", async () => {
-      const res = await this.client.im.image.create({ data: { image_type: "message", image } });
-      // This SDK method returns only `data`, so a missing key is the only sign of a non-zero code.
-      if (!res?.image_key)
-        throw new LarkApiError("Lark image upload returned no image_key", { code: -1, httpStatus: 200 });
-      return res.image_key;
+    return this.attempt("image upload", async () => {
+      const form = new FormData();
+      form.append("image_type", "message");
+      form.append("image", new Blob([Buffer.from(data)], { type: mime }), fileName);
+      let res: Response;
+      try {
+        res = await fetch(`${this.options.domain.replace(/\/+$/, "")}/open-apis/im/v1/images`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${await this.tenantToken()}` },
+          body: form,
+          signal: AbortSignal.timeout(LARK_HTTP_TIMEOUT_MS),
+        });
+      } catch (err) {
+        throw toLarkApiError("image upload", err);
+      }
+      const body = (await res.json().catch(() => null)) as CodeBody | null;
+      const key = body?.data?.image_key;
+      if (!res.ok || body?.code !== 0 || typeof key !== "string" || !key)
+        throw toLarkApiError("image upload", {
+          response: { status: res.status, headers: res.headers, data: body },
+        });
+      return key;
     });
-    return result;
+  }
+
+  /** The tenant token through the SDK's own token manager (and this app's cache). */
+  private async tenantToken(): Promise<string> {
+    const manager = (
+      this.client as unknown as { tokenManager: { getTenantAccessToken(p: object): Promise<unknown> } }
+    ).tokenManager;
+    const token = await manager.getTenantAccessToken({});
+    if (typeof token !== "string" || !token)
+      throw new LarkApiError("no tenant access token (check LARK_APP_ID / LARK_APP_SECRET)", {
+        code: -1,
+        httpStatus: 0,
+      });
+    return token;
   }
 
   /** Downloads an image (or file) of a received message, up to MAX_DOWNLOAD_BYTES. */

@@ -93,6 +93,8 @@ export class LarkBot {
       log,
       botName: opts.botName,
       chats: config.chats.length > 0 ? new Set(config.chats.map((c) => c.id)) : null,
+      pressedCard: (caseNumber, cardId) => this.channel.pressedCard(caseNumber, cardId),
+      refreshCase: (caseNumber) => void this.channel.refreshCase(caseNumber),
     });
     const guard =
       <A, R>(what: string, fn: (a: A) => Promise<R>) =>

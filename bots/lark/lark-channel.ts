@@ -1,6 +1,7 @@
 /**
- * Channel "lark": sends outbox messages into Lark groups. Replies go into the thread of the message
- * they answer; people are @-mentioned as `<at user_id>`; a message with buttons becomes a case card;
+ * Channel "lark": sends outbox messages into Lark groups. Replies quote the message they answer (in a
+ * topic group Lark keeps them in its topic); people are @-mentioned as `<at user_id>`; a message
+ * with buttons becomes a case card;
  * photos and charts are uploaded first. Every send waits for its slot in the group and app windows,
  * carries the outbox idempotency key as Lark's `uuid`, and, when it concerns a case, brings that
  * case's earlier cards up to date.
@@ -15,7 +16,7 @@ import { caseCard, textCard } from "./lark-card.ts";
 import { postContent, textContent } from "./lark-content.ts";
 import { type LarkApiError, OPERATOR_FIXES, REPLY_TARGET_GONE_CODES, toLarkApiError } from "./lark-errors.ts";
 import type { CaseCardView, LarkCaseSource, LarkMediaSource } from "./lark-ports.ts";
-import { type PressRegistry, threadTarget } from "./lark-presses.ts";
+import { ANSWER_GRACE_MS, type PressRegistry, threadTarget } from "./lark-presses.ts";
 import type { LarkRateLimiter, Permit } from "./lark-rate-limiter.ts";
 
 /** Lark keeps a `uuid` for deduplication up to 50 characters. */
@@ -24,6 +25,8 @@ export const LARK_UUID_MAX = 50;
 export const PATCH_MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000;
 /** Remembered image keys and card renders; both are only caches. */
 const CACHE_MAX = 2_000;
+/** A refresh held back by an open press runs this long after the press's grace period. */
+const REFRESH_MARGIN_MS = 500;
 
 /** The Lark calls the channel makes (LarkApi in production). */
 export interface LarkSendApi {
@@ -36,7 +39,7 @@ export interface LarkSendApi {
   }): Promise<string>;
   patchMessage(messageId: string, content: string): Promise<void>;
   urgentApp(messageId: string, openIds: string[]): Promise<string[]>;
-  uploadImage(data: Uint8Array, fileName: string): Promise<string>;
+  uploadImage(data: Uint8Array, fileName: string, mime?: string): Promise<string>;
 }
 
 export interface LarkChannelOptions {
@@ -83,6 +86,8 @@ export class LarkChannel implements Channel {
   private readonly imageKeys = new BoundedMap<string>();
   /** Card content last sent or patched, per message id, so unchanged cards are not patched. */
   private readonly rendered = new BoundedMap<string>();
+  /** Cases whose cards wait for an open press to be answered before they are patched. */
+  private readonly pendingRefresh = new Set<string>();
 
   constructor(private readonly opts: LarkChannelOptions) {}
 
@@ -123,6 +128,11 @@ export class LarkChannel implements Channel {
       if (!view) return 0;
       for (const card of await cases.cards(caseNumber)) {
         if (card.messageId === except || Date.now() - card.sentAt.getTime() > PATCH_MAX_AGE_MS) continue;
+        // Its callback's answer carries the new card; a patch now could be undone by Lark.
+        if (this.opts.presses.isCardOpen(card.messageId)) {
+          this.refreshLater(caseNumber);
+          continue;
+        }
         const content = JSON.stringify(await this.caseCardJson(view, card.mentions));
         if (this.rendered.get(card.messageId) === content) continue;
         const permit = await this.opts.limiter.acquirePatch(card.messageId);
@@ -143,6 +153,30 @@ export class LarkChannel implements Channel {
       log.warn({ err, caseNumber }, "refreshing case cards failed");
     }
     return patched;
+  }
+
+  /** Refreshes the case's cards again once open presses are answered (one timer per case). */
+  private refreshLater(caseNumber: string): void {
+    if (this.pendingRefresh.has(caseNumber)) return;
+    this.pendingRefresh.add(caseNumber);
+    setTimeout(() => {
+      this.pendingRefresh.delete(caseNumber);
+      void this.refreshCase(caseNumber);
+    }, ANSWER_GRACE_MS + REFRESH_MARGIN_MS).unref();
+  }
+
+  /**
+   * The pressed card as it should look now, for the callback's answer (`card: {type: "raw", data}`),
+   * remembered as rendered so it is not patched again. Null when it is not one of the case's cards.
+   */
+  async pressedCard(caseNumber: string, cardId: string): Promise<Record<string, unknown> | null> {
+    const view = await this.opts.cases.view(caseNumber);
+    if (!view) return null;
+    const card = (await this.opts.cases.cards(caseNumber)).find((c) => c.messageId === cardId);
+    if (!card) return null;
+    const json = await this.caseCardJson(view, card.mentions);
+    this.rendered.set(cardId, JSON.stringify(json));
+    return json;
   }
 
   private async render(message: OutboundMessage, view: CaseCardView | null): Promise<Rendered> {
@@ -199,7 +233,7 @@ export class LarkChannel implements Channel {
     }
     const ext = media.mime.split("/")[1] ?? "jpg";
     const key = await this.limited(this.opts.limiter.acquireApi(), "image upload", () =>
-      this.opts.api.uploadImage(media.data, `${hash.slice(0, 16)}.${ext}`),
+      this.opts.api.uploadImage(media.data, `${hash.slice(0, 16)}.${ext}`, media.mime),
     );
     this.imageKeys.set(hash, key);
     return key;
@@ -216,7 +250,7 @@ export class LarkChannel implements Channel {
     }
   }
 
-  /** One message, as a reply in a thread or into the group, inside the group's and app's limits. */
+  /** One message, as a (quote) reply or into the group, inside the group's and app's limits. */
   private async deliver(
     chatId: string,
     replyTo: string | undefined,

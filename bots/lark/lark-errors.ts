@@ -13,17 +13,50 @@ export const TOKEN_INVALID_CODES: ReadonlySet<number> = new Set([
 ]);
 /** The message replied to was recalled or is gone: send into the group instead. */
 export const REPLY_TARGET_GONE_CODES: ReadonlySet<number> = new Set([230011, 231003]);
+/** The app lacks a scope (权限) the call needs; Lark's message names the scopes. */
+export const CODE_SCOPE_MISSING = 99991672;
+
 /**
  * Retrying cannot help: bad request (our bug), bot not in the group, content too long, content refused
- * by the tenant's data-loss-prevention audit (230028), card rejected.
- * Everything else (network, 5xx, permissions an admin may still grant) is retried with backoff.
+ * by the tenant's data-loss-prevention audit (230028), card rejected, and everything an admin must
+ * change first (a scope, the bot ability, a muted or dissolved group, an image Lark will not take).
+ * Everything else (network, 5xx, rate limits) is retried with backoff.
  */
-export const PERMANENT_CODES: ReadonlySet<number> = new Set([230001, 230002, 230025, 230028, 230099]);
+export const PERMANENT_CODES: ReadonlySet<number> = new Set([
+  230001,
+  230002,
+  230025,
+  230028,
+  230099,
+  CODE_SCOPE_MISSING,
+  230006,
+  230027,
+  230035,
+  232009,
+  234007,
+  234011,
+]);
 
 /** What an operator should do about a permanent failure they can fix, by Lark code. */
 export const OPERATOR_FIXES: ReadonlyMap<number, string> = new Map([
   [230002, "机器人不在该群：把机器人拉进群，或从 LARK_CHATS 中删除该群"],
   [230028, "内容被企业数据防泄漏审计拦截：请飞书管理员检查审计规则"],
+  [
+    CODE_SCOPE_MISSING,
+    "应用缺少权限：在开发者后台“权限管理”开通上面列出的权限（如发消息和下载照片 im:message、上传图片 im:resource、加急 im:message.urgent），然后创建版本并发布",
+  ],
+  [230006, "应用没有开启机器人能力：开发者后台 → 添加应用能力 → 机器人，然后创建版本并发布"],
+  [
+    230027,
+    "没有在该群发消息的权限：检查机器人仍在群里、应用的可用范围包括群成员（具体含义以飞书错误码文档为准）",
+  ],
+  [230035, "该群已禁言（只有群主和管理员能发言）：请群主解除禁言，或把机器人设为群管理员"],
+  [232009, "该群已解散：从 LARK_CHATS 中删除该群"],
+  [234007, "图片上传被拒：检查应用已开启机器人能力并开通 im:resource 权限（具体含义以飞书错误码文档为准）"],
+  [
+    234011,
+    "图片上传被拒：图片格式应为 JPG、PNG、WEBP、GIF、BMP、ICO、TIFF 或 HEIC，且不超过 10 MB（具体含义以飞书错误码文档为准）",
+  ],
 ]);
 
 /** One failed Lark API call. `code` is Lark's, or 0 for network failures. */

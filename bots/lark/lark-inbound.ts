@@ -6,6 +6,7 @@
 import type { Logger } from "pino";
 import type { InboundImage, InboundMessage } from "../../src/core/types.ts";
 import { type LarkMention, parseContent } from "./lark-content.ts";
+import { LarkApiError, OPERATOR_FIXES } from "./lark-errors.ts";
 import type { LarkPeople } from "./lark-ports.ts";
 import { LARK_TEXT } from "./lark-text.ts";
 
@@ -108,8 +109,14 @@ async function downloadImage(messageId: string, key: string, ctx: InboundContext
     try {
       return { data: await ctx.download(messageId, key), fileName: key };
     } catch (err) {
-      if (attempt >= DOWNLOAD_TRIES) {
-        ctx.log.error({ err, messageId, imageKey: key }, "downloading a Lark photo failed");
+      // A missing scope does not come back by trying again; it is said with its fix.
+      const permanent = err instanceof LarkApiError && err.permanent;
+      if (attempt >= DOWNLOAD_TRIES || permanent) {
+        const fix = err instanceof LarkApiError ? OPERATOR_FIXES.get(err.code) : undefined;
+        ctx.log.error(
+          { err, messageId, imageKey: key },
+          fix ? `下载飞书照片失败：${fix}` : "downloading a Lark photo failed",
+        );
         return { data: new Uint8Array(0), fileName: key };
       }
       await new Promise((r) => setTimeout(r, DOWNLOAD_RETRY_MS * attempt));

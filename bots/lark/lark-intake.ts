@@ -1,7 +1,9 @@
 /**
  * What the bot does with Lark events, whichever way they arrive (long connection or webhook):
  * messages go into the inbox (each event id once), button presses run the button's command through
- * the inbox as a reply to the card and answer with a toast within Lark's 3 seconds.
+ * the inbox as a reply to the card and answer within Lark's 3 seconds with a toast and the card as
+ * it is now (`card: {type: "raw", data}`); when that cannot be ready in time, the card is patched
+ * only after the answer.
  */
 import type { Logger } from "pino";
 import type { InboundMessage } from "../../src/core/types.ts";
@@ -18,10 +20,14 @@ export const ACK_BUDGET_MS = 2_000;
 export const CARD_TOAST_BUDGET_MS = 2_500;
 /** Toasts are one short line. */
 const TOAST_MAX_CHARS = 80;
+/** A card the answer could not carry is patched this long after the answer (ANSWER_GRACE_MS and a margin). */
+export const PATCH_AFTER_ANSWER_MS = 1_500;
 
 export type ToastType = "success" | "error" | "warning" | "info";
 export interface CardActionResponse {
   toast: { type: ToastType; content: string };
+  /** The pressed card as it is now: Lark shows it in place of the old one. */
+  card?: { type: "raw"; data: Record<string, unknown> };
 }
 
 /** The fields of card.action.trigger the bot reads (flattened by the SDK). */
@@ -48,6 +54,10 @@ export interface LarkIntakeDeps {
   botName: string;
   /** Lark chat ids served; null serves every group the bot is in. */
   chats: ReadonlySet<string> | null;
+  /** The pressed case card as it should look now (null: not one of the case's cards). */
+  pressedCard?(caseNumber: string, cardId: string): Promise<Record<string, unknown> | null>;
+  /** Brings a case's cards up to date (after the press was answered without its card). */
+  refreshCase?(caseNumber: string): void;
 }
 
 /** `work`'s outcome, or "late" after `ms` (the timer is cleared as soon as the work is done). */
@@ -210,15 +220,53 @@ export class LarkIntake {
       );
       if (!outcome) {
         presses.timedOut(inbound.messageId);
+        this.refreshAfterAnswer(value.case);
         return toast("info", LARK_TEXT.stillWorking);
       }
+      const answer = this.toastFor(outcome, inbound.messageId);
+      const card = value.case
+        ? await this.cardFor(value.case, cardId, CARD_TOAST_BUDGET_MS - (Date.now() - started))
+        : null;
       presses.answered(inbound.messageId);
-      return this.toastFor(outcome, inbound.messageId);
+      if (card) return { ...answer, card: { type: "raw", data: card } };
+      this.refreshAfterAnswer(value.case);
+      return answer;
     } catch (err) {
       presses.timedOut(inbound.messageId);
       log.error({ err, cardId, command: value.command }, "handling a Lark button press failed");
       return toast("error", LARK_TEXT.pressFailed);
     }
+  }
+
+  /** The pressed card re-rendered within the time left, or null (then it is patched after the answer). */
+  private async cardFor(
+    caseNumber: string,
+    cardId: string,
+    ms: number,
+  ): Promise<Record<string, unknown> | null> {
+    const render = this.deps.pressedCard;
+    if (!render || ms <= 0) return null;
+    let card: Record<string, unknown> | null = null;
+    const work = render(caseNumber, cardId).then((c) => {
+      card = c;
+    });
+    try {
+      if ((await within(work, ms)) === "late") return null;
+    } catch (err) {
+      this.deps.log.warn(
+        { err, caseNumber },
+        "rendering the pressed card failed; it is patched after the answer",
+      );
+      return null;
+    }
+    return card;
+  }
+
+  /** Patches the case's cards once the press's answer has reached Lark. */
+  private refreshAfterAnswer(caseNumber: string | undefined): void {
+    const refresh = this.deps.refreshCase;
+    if (!caseNumber || !refresh) return;
+    setTimeout(() => refresh(caseNumber), PATCH_AFTER_ANSWER_MS).unref();
   }
 
   /** Waits for messages still being stored after their acknowledgement (used when stopping). */

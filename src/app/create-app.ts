@@ -16,7 +16,8 @@ import { ConversationService } from "../conversation/conversation-service.ts";
 import type { Channel, Extractor } from "../core/ports.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
 import type { Clock, InboundMessage } from "../core/types.ts";
-import { createExtractor } from "../extraction/create-extractor.ts";
+import { createExtractor, createLlmRuntime } from "../extraction/create-extractor.ts";
+import type { LlmRuntime } from "../extraction/llm-runtime.ts";
 import { OutboxWorker } from "../notify/outbox-worker.ts";
 import type { ReportService } from "../report/report-service.ts";
 import { applyRoster } from "../roster/roster-apply.ts";
@@ -73,6 +74,9 @@ export interface App {
   wechat: WechatRuntime | null;
   /** The Lark (Feishu) bot when LARK_APP_ID is set. */
   lark: LarkBot | null;
+  /** The LLM runtime when LLM_BASE_URL is set; `llmChecked` resolves when its start check is done. */
+  llm: LlmRuntime | null;
+  llmChecked: Promise<void>;
   /** Digest, reminders, escalation and rankings (src/schedule); started by `startScheduler`. */
   scheduler: Scheduler;
   reports: ReportService;
@@ -110,10 +114,16 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
   let roster = await loadRosterIndex(prisma);
   // LLM first when LLM_BASE_URL is set, the offline rules extractor otherwise and as its fallback.
-  const makeExtractor = () => createExtractor({ roster, taxonomy, llm: config.llm, log });
+  // The LLM runtime (clients, breakers) outlives roster reloads: a paused LLM stays paused.
+  const llm = config.llm && !options.extractor ? await createLlmRuntime(config.llm, { taxonomy, log }) : null;
+  const makeExtractor = () => createExtractor({ roster, taxonomy, llm: config.llm, runtime: llm, log });
   let extractor: Extractor = options.extractor ?? (await makeExtractor());
   if (!options.extractor)
-    log.info(config.llm ? `信息提取：LLM ${config.llm.model}，失败时用规则` : "信息提取：规则（未配置 LLM）");
+    log.info(
+      config.llm ? `信息提取：LLM ${config.llm.text.model}，失败时用规则` : "信息提取：规则（未配置 LLM）",
+    );
+  // Not awaited: the service starts on the rules while the LLM answers its check.
+  const llmChecked = llm && config.llm?.checkAtStart ? llm.check() : Promise.resolve();
   const reloadRoster = async () => {
     roster = await loadRosterIndex(prisma);
     if (!options.extractor) extractor = await makeExtractor();
@@ -223,7 +233,8 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   // Fastify's default 1 MB body limit; the simulator's message route raises its own (photos as data URLs).
   const server = Fastify({ logger: false, forceCloseConnections: true });
-  server.get("/healthz", async () => ({ ok: true }));
+  // The LLM's state (breaker, last error scrubbed of secrets) shows here and in the console.
+  server.get("/healthz", async () => ({ ok: true, llm: llm?.status() ?? null }));
   registerMediaRoutes(server, { prisma, media });
   const ingest = (msg: InboundMessage) => inbox.ingest(msg);
   // The 精细办 web console (/console): its actions enter the case engine through `ingest`.
@@ -240,6 +251,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
     log,
     ingest,
+    llmStatus: () => llm?.status() ?? null,
   });
   if (simulator) {
     registerSimulatorRoutes(server, {
@@ -296,6 +308,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     simulator,
     wechat,
     lark,
+    llm,
+    llmChecked,
     scheduler: schedule.scheduler,
     reports: schedule.reports,
     calendars,

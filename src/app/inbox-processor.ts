@@ -64,6 +64,11 @@ export class InboxProcessor {
   private running: Promise<void> | null = null;
   /** Messages stored by this process and not yet processed: saves reading them back. */
   private readonly fresh = new Map<number, StoredInbound>();
+  /**
+   * Messages whose phase 1 (extraction, maybe a slow LLM call) has started, ahead of their batch:
+   * during an LLM outage queued reports wait for one timeout together, not one after another.
+   */
+  private readonly prepared = new Map<number, Promise<Slot | null>>();
   private readonly inserts: GroupCommit<InboxInsert, { id: number; created: boolean }>;
 
   constructor(private readonly deps: InboxProcessorDeps) {
@@ -171,6 +176,7 @@ export class InboxProcessor {
     if (this.queued.has(id)) return;
     this.queued.add(id);
     this.queue.push(id);
+    this.prepareAhead();
     // One batch at a time: SQLite has one writer, and replies keep the order messages came in.
     this.running ??= this.drain().finally(() => {
       this.running = null;
@@ -180,6 +186,7 @@ export class InboxProcessor {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const ids = this.queue.splice(0, MAX_BATCH);
+      this.prepareAhead();
       try {
         await this.processBatch(ids);
       } catch (err) {
@@ -190,6 +197,17 @@ export class InboxProcessor {
         for (const id of ids) this.queued.delete(id);
       }
       this.deps.onOutbox();
+    }
+  }
+
+  /** Starts phase 1 for the next batch's messages while the current one is applied. */
+  private prepareAhead(): void {
+    for (const id of this.queue.slice(0, MAX_BATCH)) {
+      if (this.prepared.has(id)) continue;
+      const slot = this.prepare(id);
+      // Awaited by its batch, which then sees the error; until then it must not count as unhandled.
+      slot.catch(() => {});
+      this.prepared.set(id, slot);
     }
   }
 
@@ -208,44 +226,16 @@ export class InboxProcessor {
 
   /**
    * Phase 1 lets each message reach its transaction (extraction, maybe an LLM call, happens here,
-   * outside any transaction). Phase 2 applies them all, in order, in one transaction with a
-   * savepoint each, and records each outcome with its effects. Phase 3 hands out the outcomes.
+   * outside any transaction; started ahead, see `prepared`). Phase 2 applies them all, in order, in
+   * one transaction with a savepoint each, and records each outcome with its effects. Phase 3 hands
+   * out the outcomes.
    */
   private async processBatch(ids: readonly number[]): Promise<void> {
-    const { conversation } = this.deps;
     const slots: Slot[] = [];
     for (const id of ids) {
-      const msg = this.load(id);
-      if (!msg) continue;
-      const slot: Slot = {
-        id,
-        msg,
-        work: null,
-        settle: null,
-        handled: Promise.resolve({ status: "dropped", note: "" }),
-        error: null,
-      };
-      let reached!: () => void;
-      const atTransaction = new Promise<void>((resolve) => {
-        reached = resolve;
-      });
-      slot.handled = conversation.handle(msg, (work) => {
-        slot.work = work;
-        reached();
-        return new Promise<Outcome>((resolve, reject) => {
-          slot.settle = { resolve, reject };
-        });
-      });
-      await Promise.race([
-        atTransaction,
-        slot.handled.then(
-          () => undefined,
-          (e: unknown) => {
-            slot.error = e;
-          },
-        ),
-      ]);
-      slots.push(slot);
+      const slot = await (this.prepared.get(id) ?? this.prepare(id));
+      this.prepared.delete(id);
+      if (slot) slots.push(slot);
     }
     if (slots.length === 0) return;
     const results = await this.deps.transaction(async () => {
@@ -272,6 +262,41 @@ export class InboxProcessor {
         this.deps.onProcessed?.(slot.id, { status: "failed", note: String(err) });
       }
     }
+  }
+
+  /** Phase 1 of one message: the conversation runs until it reaches its transaction (or fails). */
+  private async prepare(id: number): Promise<Slot | null> {
+    const msg = this.load(id);
+    if (!msg) return null;
+    const slot: Slot = {
+      id,
+      msg,
+      work: null,
+      settle: null,
+      handled: Promise.resolve({ status: "dropped", note: "" }),
+      error: null,
+    };
+    let reached!: () => void;
+    const atTransaction = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    slot.handled = this.deps.conversation.handle(msg, (work) => {
+      slot.work = work;
+      reached();
+      return new Promise<Outcome>((resolve, reject) => {
+        slot.settle = { resolve, reject };
+      });
+    });
+    await Promise.race([
+      atTransaction,
+      slot.handled.then(
+        () => undefined,
+        (e: unknown) => {
+          slot.error = e;
+        },
+      ),
+    ]);
+    return slot;
   }
 
   /** A failure to deliver locally must not undo the batch: the outbox worker retries those rows. */

@@ -42,8 +42,8 @@ export interface ExtractionResult {
   /** Which path decided (rules, llm) and why, recorded on the case. */
   extractor: string;
   reason: string;
-  /** LLM tokens spent on this message, when an LLM was asked. */
-  usage?: { promptTokens: number; completionTokens: number };
+  /** LLM tokens spent on this message (failed attempts and repairs too), when an LLM was asked. */
+  usage?: { promptTokens: number; completionTokens: number; cachedPromptTokens?: number };
 }
 
 /** A photo handed to an extractor: the bytes as received. */

@@ -1,8 +1,9 @@
 /**
  * The extraction policy (issue 3 §5): the LLM first when one is configured; the rules extractor
- * when none is, or when the LLM fails, times out or returns something invalid. Either way the
- * photo's GPS is added and the question to ask is set, and the result says which path decided
- * and why (recorded on the case as extractor / extractorReason).
+ * when none is, or when the LLM fails, times out, is paused by its breaker or returns something
+ * invalid. Either way the photo's GPS is added and the question to ask is set, and the result says
+ * which path decided and why (recorded on the case as extractor / extractorReason). Tokens the LLM
+ * spent before failing stay on the result, so cost is not undercounted.
  */
 import type { ExtractionInput, ExtractionResult, Extractor } from "../core/ports.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
@@ -14,6 +15,8 @@ import type { RulesExtractor } from "./rules-extractor.ts";
 /** The logging the policy needs (pino fits). */
 export interface PolicyLog {
   warn(obj: object, msg: string): void;
+  info?(obj: object, msg: string): void;
+  debug?(obj: object, msg: string): void;
 }
 
 export interface ExtractionPolicyOptions {
@@ -29,7 +32,9 @@ const FAILURE_LABELS: Record<LlmExtractionError["code"], string> = {
   connection: "无法连接",
   invalid_output: "输出不合格",
   refusal: "拒绝回答",
-  truncated: "输出被截断",
+  truncated: "截断",
+  paused: "已暂停",
+  busy: "排队超时",
 };
 
 /** LLM first, rules as fallback; adds photo GPS and the question to ask. */
@@ -37,7 +42,7 @@ export class ExtractionPolicy implements Extractor {
   constructor(private readonly options: ExtractionPolicyOptions) {}
 
   async extract(input: ExtractionInput): Promise<ExtractionResult> {
-    const { rules, llm, roster, log } = this.options;
+    const { rules, llm, roster } = this.options;
     const images = input.images ?? [];
     const gps = images.length > 0 ? await photoPosition(images) : undefined;
     const hasText = input.text.trim() !== "";
@@ -46,16 +51,18 @@ export class ExtractionPolicy implements Extractor {
       try {
         result = await llm.extract(input);
       } catch (e) {
+        const r = rules.extractSync(input.text, input.imageCount);
         const why =
           e instanceof LlmExtractionError
             ? `${FAILURE_LABELS[e.code]}：${e.message}`
             : `出错：${(e as Error).message}`;
-        log?.warn(
-          { err: e, code: e instanceof LlmExtractionError ? e.code : "unexpected" },
-          "LLM extraction failed, using rules",
-        );
-        const r = rules.extractSync(input.text, input.imageCount);
-        result = { ...r, reason: `LLM ${why.slice(0, 200)}；改用规则。${r.reason}` };
+        this.logFailure(e);
+        const usage = e instanceof LlmExtractionError ? e.usage : null;
+        result = {
+          ...r,
+          reason: `LLM ${why.slice(0, 200)}；改用规则。${r.reason}`,
+          ...(usage && usage.promptTokens + usage.completionTokens > 0 ? { usage } : {}),
+        };
       }
     } else {
       const r = rules.extractSync(input.text, input.imageCount);
@@ -65,5 +72,24 @@ export class ExtractionPolicy implements Extractor {
     if (gps) result = { ...result, location: { ...result.location, gps } };
     const question = questionFor(roster, result) ?? result.question;
     return { ...result, ...(question ? { question } : {}) };
+  }
+
+  /**
+   * Setup problems and outages are logged once by the breaker; a message the LLM got wrong is
+   * noted per message; anything unexpected is a warning.
+   */
+  private logFailure(e: unknown): void {
+    const { log } = this.options;
+    if (!(e instanceof LlmExtractionError)) {
+      log?.warn({ err: e }, "LLM 提取出错，本条改用规则");
+      return;
+    }
+    if (e.kind === "message" && e.code !== "paused" && e.code !== "busy")
+      (log?.info ?? log?.warn)?.call(
+        log,
+        { code: e.code },
+        `LLM 未给出可用结果（${e.message.slice(0, 120)}），本条改用规则`,
+      );
+    else log?.debug?.({ code: e.code, kind: e.kind }, "LLM unavailable for this message; rules used");
   }
 }

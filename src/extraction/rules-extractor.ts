@@ -13,7 +13,7 @@ import { type CategoryMatch, CategoryMatcher } from "./category-matcher.ts";
 import { detectChat, PROBLEM_HINT } from "./chat-detector.ts";
 import { maskNames, readPlace } from "./place-grammar.ts";
 import { enumeratedItems, joinedClauses } from "./problem-split.ts";
-import { RosterVocabulary } from "./roster-vocabulary.ts";
+import { type Mention, RosterVocabulary } from "./roster-vocabulary.ts";
 import { normalizeMessage } from "./text-normalize.ts";
 
 /**
@@ -50,6 +50,12 @@ export class RulesExtractor implements Extractor {
     this.vocabulary = new RosterVocabulary(roster);
     this.categories = new CategoryMatcher(taxonomy);
     this.siblings = siblingGroups(taxonomy.taxonomy.disambiguation);
+  }
+
+  /** The roster names in a message (typos included), for the LLM prompt's places block. */
+  placeMentions(rawText: string): Mention[] {
+    const text = normalizeMessage(rawText).compact;
+    return text ? this.vocabulary.findNames(text, this.vocabulary.tokenize(text)) : [];
   }
 
   async extract(input: ExtractionInput): Promise<ExtractionResult> {

@@ -107,7 +107,8 @@ describe("extraction in the conversation", () => {
     expect(c.state).toBe("dispatched");
     expect(c.handlerId).toBe(t.person("黄卫东").id);
     expect(c.deadline?.getFullYear()).toBe(2026);
-    const user = String(llm.requests[0]?.body.messages.at(-1)?.content);
+    // The start check asked first; the report's own request is the last one.
+    const user = String(llm.requests.at(-1)?.body.messages.at(-1)?.content);
     // The text as the parser normalized it (full-width punctuation to ASCII), inside the delimiters.
     expect(user).toContain(
       `<<<消息开始>>>\n商都大道民康路口垃圾桶满了。${INJECTION.normalize("NFKC")}\n<<<消息结束>>>`,

@@ -10,9 +10,9 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EvalReport, formatReport, runEvaluation } from "../../src/extraction/eval-harness.ts";
-import type { LlmSettings } from "../../src/extraction/llm-extractor.ts";
 import { startFakeChatServer } from "../fakes/fake-chat-completions.ts";
 import { extractionJson } from "./extraction-fixtures.ts";
+import { llmSettings } from "./llm-fixtures.ts";
 
 const run = promisify(execFile);
 
@@ -202,25 +202,22 @@ describe("npm run eval on a roster and cases it has never seen", () => {
     await writeFile(casesFile, `${cases.map((c) => JSON.stringify(c)).join("\n")}\n`);
     const server = await startFakeChatServer();
     try {
-      const llm: LlmSettings = {
-        baseUrl: server.url,
-        readApiKey: () => "",
-        model: "fake",
-        visionModel: null,
-        responseMode: "json_object",
-        temperature: 0,
-        timeoutMs: 5000,
-      };
+      const llm = llmSettings(server.url, { text: { model: "fake" } });
       const answer = extractionJson({
         problems: [{ category: "06042", summary: "垃圾桶满了" }],
         location: { road: "长寿路", crossing: "石桥路", direction: "往西", distance_m: 30 },
       });
-      server.script({ content: JSON.stringify(answer), usage: { prompt: 1000, completion: 50 } });
+      server.script({ content: JSON.stringify(answer), usage: { prompt: 4000, completion: 50 } });
       const ok = await runEvaluation({ rosterFile, casesFile, extractor: "llm", llm });
-      expect(ok.metrics.tokensPerReport).toBe(1050);
+      expect(ok.metrics.tokensPerReport).toBe(4050);
       expect(ok.metrics.llmFallbacks).toBe(0);
       expect(ok.outcomes[0]?.ok).toMatchObject({ report: true, category: true, segment: true });
       expect(formatReport(ok)).toContain("LLM fallbacks to rules");
+      expect(ok.metrics.usage?.perReport).toEqual({ uncached: 4000, cached: 0, completion: 50, total: 4050 });
+      const priced = formatReport(ok, { uncached: 2, cached: 0.04, output: 8, currency: "元" });
+      // (4000 × 2 + 50 × 8) / 1e6 = 0.0084 元 a report
+      expect(priced).toContain("0.008400 元 per report");
+      expect(priced).toContain("8.40 元 per 1,000 messages");
 
       server.script({ status: 500, error: "down", headers: { "retry-after-ms": "1" } });
       const down = await runEvaluation({ rosterFile, casesFile, extractor: "llm", llm });

@@ -102,41 +102,106 @@ describe("LLM configuration", () => {
     const c = loadConfig({
       LLM_BASE_URL: "http://127.0.0.1:11434/v1",
       LLM_MODEL: "qwen2.5:7b",
-      LLM_VISION_MODEL: "qwen2.5vl:7b",
       LLM_RESPONSE_MODE: "json_schema",
       LLM_TEMPERATURE: "1",
+      LLM_MAX_TOKENS: "600",
+      LLM_EXTRA_BODY: '{"chat_template_kwargs": {"enable_thinking": false}}',
       LLM_TIMEOUT_MS: "8000",
       LLM_API_KEY: "sk-secret",
+      LLM_VISION_MODEL: "qwen-vl-plus",
+      LLM_VISION_BASE_URL: "https://dashscope.aliyuncs.com/compatible-mode/v1",
+      LLM_VISION_API_KEY: "sk-vision-secret",
+      LLM_VISION_RESPONSE_MODE: "json_object",
+      LLM_CONCURRENCY: "2",
+      LLM_PAUSE_SECONDS: "120",
+      LLM_PAUSE_AFTER_TIMEOUTS: "2",
+      LLM_CHECK_AT_START: "false",
     });
     expect(c.llm).toMatchObject({
-      baseUrl: "http://127.0.0.1:11434/v1",
-      model: "qwen2.5:7b",
-      visionModel: "qwen2.5vl:7b",
-      responseMode: "json_schema",
-      temperature: 1,
+      text: {
+        baseUrl: "http://127.0.0.1:11434/v1",
+        model: "qwen2.5:7b",
+        responseMode: "json_schema",
+        temperature: 1,
+        maxTokens: 600,
+        extraBody: { chat_template_kwargs: { enable_thinking: false } },
+      },
+      vision: {
+        baseUrl: "https://dashscope.aliyuncs.com/compatible-mode/v1",
+        model: "qwen-vl-plus",
+        responseMode: "json_object",
+        // Another service: the text model's provider options are not sent there.
+        extraBody: {},
+      },
       timeoutMs: 8000,
+      concurrency: 2,
+      breaker: { pauseMs: 120_000, timeoutsToPause: 2 },
+      checkAtStart: false,
     });
-    expect(c.llm?.readApiKey()).toBe("sk-secret");
+    expect(c.llm?.text.readApiKey()).toBe("sk-secret");
+    expect(c.llm?.vision?.readApiKey()).toBe("sk-vision-secret");
     expect(JSON.stringify(c)).not.toContain("sk-secret");
+    expect(JSON.stringify(c)).not.toContain("sk-vision-secret");
   });
 
-  it("defaults to json_object, temperature 0 and a 20 s timeout", () => {
-    const c = loadConfig({ LLM_BASE_URL: "https://api.deepseek.com/v1", LLM_MODEL: "deepseek-chat" });
-    expect(c.llm).toMatchObject({
-      responseMode: "json_object",
-      temperature: 0,
-      timeoutMs: 20_000,
-      visionModel: null,
+  it("defaults: json_object, temperature 0, 800 output tokens, a 20 s timeout; the vision model shares the text model's service", () => {
+    const c = loadConfig({
+      LLM_BASE_URL: "https://dashscope.aliyuncs.com/compatible-mode/v1",
+      LLM_MODEL: "qwen-plus",
+      LLM_API_KEY: "sk-one",
+      LLM_EXTRA_BODY: '{"enable_thinking": false}',
+      LLM_VISION_MODEL: "qwen-vl-max",
     });
+    expect(c.llm).toMatchObject({
+      text: {
+        responseMode: "json_object",
+        temperature: 0,
+        maxTokens: 800,
+        extraBody: { enable_thinking: false },
+      },
+      vision: {
+        model: "qwen-vl-max",
+        baseUrl: "https://dashscope.aliyuncs.com/compatible-mode/v1",
+        extraBody: { enable_thinking: false },
+      },
+      timeoutMs: 20_000,
+      concurrency: 4,
+      breaker: { pauseMs: 300_000, timeoutsToPause: 3 },
+      checkAtStart: true,
+    });
+    expect(c.llm?.vision?.readApiKey()).toBe("sk-one");
+    expect(loadConfig({ LLM_BASE_URL: "https://x.example/v1", LLM_MODEL: "m" }).llm?.vision).toBeNull();
+  });
+
+  it("an empty LLM_TEMPERATURE (or none) means: do not send one", () => {
+    const base = { LLM_BASE_URL: "https://api.moonshot.cn/v1", LLM_MODEL: "kimi-k2.6" };
+    expect(loadConfig({ ...base, LLM_TEMPERATURE: "" }).llm?.text.temperature).toBeNull();
+    expect(loadConfig({ ...base, LLM_TEMPERATURE: "none" }).llm?.text.temperature).toBeNull();
+    expect(loadConfig(base).llm?.text.temperature).toBe(0);
   });
 
   it.each([
     [{ LLM_BASE_URL: "https://x.example/v1" }, "LLM_MODEL"],
-    [{ LLM_MODEL: "deepseek-chat" }, "LLM_BASE_URL"],
+    [{ LLM_MODEL: "deepseek-flash" }, "LLM_BASE_URL"],
     [{ LLM_BASE_URL: "not a url", LLM_MODEL: "m" }, "LLM_BASE_URL"],
     [{ LLM_BASE_URL: "https://x.example/v1", LLM_MODEL: "m", LLM_RESPONSE_MODE: "xml" }, "LLM_RESPONSE_MODE"],
     [{ LLM_BASE_URL: "https://x.example/v1", LLM_MODEL: "m", LLM_TIMEOUT_MS: "5" }, "LLM_TIMEOUT_MS"],
     [{ LLM_BASE_URL: "https://x.example/v1", LLM_MODEL: "m", LLM_TEMPERATURE: "3" }, "LLM_TEMPERATURE"],
+    [{ LLM_BASE_URL: "https://x.example/v1", LLM_MODEL: "m", LLM_MAX_TOKENS: "10" }, "LLM_MAX_TOKENS"],
+    [
+      { LLM_BASE_URL: "https://x.example/v1", LLM_MODEL: "m", LLM_EXTRA_BODY: "{thinking: off}" },
+      "LLM_EXTRA_BODY",
+    ],
+    [{ LLM_BASE_URL: "https://x.example/v1", LLM_MODEL: "m", LLM_EXTRA_BODY: "[1]" }, "LLM_EXTRA_BODY"],
+    [
+      { LLM_BASE_URL: "https://x.example/v1", LLM_MODEL: "m", LLM_EXTRA_BODY: '{"temperature": 1}' },
+      "LLM_TEMPERATURE",
+    ],
+    [
+      { LLM_BASE_URL: "https://x.example/v1", LLM_MODEL: "m", LLM_VISION_BASE_URL: "https://y.example/v1" },
+      "LLM_VISION_MODEL",
+    ],
+    [{ LLM_BASE_URL: "https://x.example/v1", LLM_MODEL: "m", LLM_CONCURRENCY: "0" }, "LLM_CONCURRENCY"],
   ])("refuses %j naming %s", (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);

@@ -5,13 +5,19 @@
  * per group (230020), 50/s and 1000/min per app (HTTP 429, 99991400, x-ogw-ratelimit-reset) and
  * 5 updates/s per message, counted at arrival. Long connection: POST /callback/ws/endpoint, then a
  * websocket speaking pbbp2 protobuf frames, over which events and card callbacks are pushed.
+ * As strict as Lark's documentation: card JSON 2.0 rules (lark-card-rules.ts), the scopes the app
+ * was granted (lark-scopes.ts: calls answer 99991672, events the app may not receive are not
+ * delivered), uploads with a file name and a known length, card callback times in microseconds,
+ * groups that are muted or dissolved, an update to a card whose callback is still open reverted.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
+import { cardProblem } from "./lark-card-rules.ts";
 import { envelope, FAKE_TENANT, type LarkEventEnvelope, postCallback, randomId } from "./lark-fake-events.ts";
 import { decodeFrame, encodeFrame, frameHeader } from "./lark-frames.ts";
+import { missingScope, NEEDS, REQUIRED_SCOPES } from "./lark-scopes.ts";
 
 export interface FakeLarkOptions {
   appId?: string;
@@ -25,6 +31,14 @@ export interface FakeLarkOptions {
   appPerSecond?: number;
   appPerMinute?: number;
   patchPerMessagePerSecond?: number;
+  /** Scopes granted to the app (default: the ones docs/lark.md lists as required). */
+  scopes?: string[];
+  /** Groups where only the owner may speak: sends answer 230035 (wording not verified). */
+  mutedChats?: string[];
+  /** Dissolved groups: sends answer 232009 (wording not verified). */
+  dissolvedChats?: string[];
+  /** The app's bot ability is off: sends answer 230006. */
+  botAbilityOff?: boolean;
 }
 
 export interface FakeMessage {
@@ -42,6 +56,12 @@ export interface FakeMessage {
   patches: string[];
   urgentFor: string[][];
   recalled?: boolean;
+  /** `reply_in_thread` as the reply request sent it. */
+  replyInThread?: boolean;
+  /** Patches that arrived while a card callback on this card was still open (Lark may revert them). */
+  patchesDuringCallback: number;
+  /** Card contents that came back in a callback's answer (`card: {type: "raw", data}`). */
+  callbackCards: string[];
 }
 
 type Json = Record<string, unknown>;
@@ -72,13 +92,20 @@ export class FakeLarkOpenApi {
   readonly appName: string;
   readonly verificationToken: string;
   readonly chats: Set<string>;
+  readonly muted: Set<string>;
+  readonly dissolved: Set<string>;
+  botAbilityOff: boolean;
   readonly messages = new Map<string, FakeMessage>();
   readonly images = new Map<string, { data: Buffer; fileName: string; imageType: string }>();
   readonly resources = new Map<string, { data: Buffer; mime: string }>();
   /** Every bot send that succeeded, in arrival order. */
   readonly sends: { chatId: string; messageId: string; at: number; kind: "create" | "reply" }[] = [];
   readonly errors: Record<number, number> = {};
-  readonly requests: { method: string; path: string }[] = [];
+  readonly requests: { method: string; path: string; headers: IncomingMessage["headers"] }[] = [];
+  readonly scopes: Set<string>;
+  /** Events Lark would not deliver to this app (missing scope), with the scope it lacks. */
+  readonly undelivered: { eventId: string; needs: readonly string[] }[] = [];
+  private readonly openCallbacks = new Map<string, { before: string; patched: boolean }>();
   tokenRequests = 0;
   private readonly tokens = new Map<string, number>();
   private readonly uuids = new Map<string, { messageId: string; at: number }>();
@@ -101,6 +128,10 @@ export class FakeLarkOpenApi {
     this.appName = options.appName ?? "路长通";
     this.verificationToken = options.verificationToken ?? "v-token-fake";
     this.chats = new Set(options.chats ?? []);
+    this.scopes = new Set(options.scopes ?? REQUIRED_SCOPES);
+    this.muted = new Set(options.mutedChats ?? []);
+    this.dissolved = new Set(options.dissolvedChats ?? []);
+    this.botAbilityOff = options.botAbilityOff ?? false;
     this.appSecond = new Window(options.appPerSecond ?? 50, 1_000);
     this.appMinute = new Window(options.appPerMinute ?? 1_000, 60_000);
     this.opts = {
@@ -217,6 +248,8 @@ export class FakeLarkOpenApi {
       createdAt: Date.now(),
       patches: [],
       urgentFor: [],
+      patchesDuringCallback: 0,
+      callbackCards: [],
       ...(input.parentId ? { parent_id: input.parentId, root_id: parent?.root_id ?? input.parentId } : {}),
     };
     this.messages.set(messageId, message);
@@ -251,7 +284,7 @@ export class FakeLarkOpenApi {
   /** The card.action.trigger callback for a button press on a bot card. */
   cardAction(input: { messageId: string; from: string; value: unknown; chatId?: string }): LarkEventEnvelope {
     const card = this.messages.get(input.messageId);
-    return envelope({
+    const event = envelope({
       appId: this.appId,
       token: this.verificationToken,
       eventType: "card.action.trigger",
@@ -268,6 +301,48 @@ export class FakeLarkOpenApi {
         context: { open_message_id: input.messageId, open_chat_id: input.chatId ?? card?.chat_id ?? "" },
       },
     });
+    // Card callbacks carry their time in microseconds.
+    event.header.create_time = String(Date.now() * 1000);
+    return event;
+  }
+
+  /** The scope Lark requires before it delivers this event to the app, or null when it would. */
+  private withheld(event: LarkEventEnvelope): readonly string[] | null {
+    if (event.header.event_type !== "im.message.receive_v1") return null;
+    const message = event.event.message as
+      | { chat_type?: string; mentions?: { id?: { open_id?: string } }[] }
+      | undefined;
+    if (!message) return null;
+    if (message.chat_type === "p2p") return missingScope(this.scopes, NEEDS.p2p) ? NEEDS.p2p : null;
+    const atBot = (message.mentions ?? []).some((m) => m.id?.open_id === this.botOpenId);
+    const needs = atBot ? NEEDS.atMessages : NEEDS.allGroupMessages;
+    return missingScope(this.scopes, needs) ? needs : null;
+  }
+
+  /** Marks a card callback open until its answer; returns the function that closes it with the answer. */
+  private openCallback(event: LarkEventEnvelope): (answer: Json | undefined) => void {
+    if (event.header.event_type !== "card.action.trigger") return () => {};
+    const cardId = String(
+      (event.event.context as { open_message_id?: string } | undefined)?.open_message_id ?? "",
+    );
+    const card = this.messages.get(cardId);
+    if (!card) return () => {};
+    this.openCallbacks.set(cardId, { before: card.patches.at(-1) ?? card.content, patched: false });
+    return (answer) => {
+      const open = this.openCallbacks.get(cardId);
+      this.openCallbacks.delete(cardId);
+      const raw = answer?.card as { type?: string; data?: unknown } | undefined;
+      if (raw?.type === "raw" && raw.data) {
+        const content = JSON.stringify(raw.data);
+        const problem = cardProblem(content, (k) => this.images.has(k));
+        if (problem) throw new Error(`card in the callback answer refused: ${problem}`);
+        card.callbackCards.push(content);
+        card.patches.push(content);
+      } else if (open?.patched) {
+        // Lark's delayed-update guide: an update made before the callback is answered may be undone.
+        card.patches.push(open.before);
+      }
+    };
   }
 
   /** Resolves once a long-connection client is connected. */
@@ -280,9 +355,15 @@ export class FakeLarkOpenApi {
    * Pushes an event over the long connection and resolves with the client's answer frame payload:
    * `{code, data}` with `data` decoded from base64 JSON (the toast of a card callback).
    */
-  pushWs(event: LarkEventEnvelope): Promise<{ code: number; data?: Json }> {
+  pushWs(event: LarkEventEnvelope): Promise<{ code: number; data?: Json; delivered?: false }> {
     const ws = [...this.sockets][0];
     if (!ws) return Promise.reject(new Error("no long-connection client"));
+    const needs = this.withheld(event);
+    if (needs) {
+      this.undelivered.push({ eventId: event.header.event_id, needs });
+      return Promise.resolve({ code: 0, delivered: false });
+    }
+    const close = this.openCallback(event);
     const messageId = randomId("", 8);
     const frame = encodeFrame({
       SeqID: this.seq++,
@@ -304,6 +385,7 @@ export class FakeLarkOpenApi {
           typeof payload.data === "string"
             ? (JSON.parse(Buffer.from(payload.data, "base64").toString("utf8")) as Json)
             : undefined;
+        close(data);
         resolve({ code: Number(payload.code), ...(data ? { data } : {}) });
       });
       ws.send(frame);
@@ -311,12 +393,21 @@ export class FakeLarkOpenApi {
   }
 
   /** Posts an event to a webhook the way Lark does (signed; encrypted when a key is given). */
-  postWebhook(
+  async postWebhook(
     url: string,
     event: unknown,
     opts: { encryptKey: string | null; forge?: boolean; encrypt?: boolean },
-  ) {
-    return postCallback(url, event, opts);
+  ): Promise<{ status: number; body: Record<string, unknown>; delivered?: false }> {
+    const envelopeLike = event as LarkEventEnvelope;
+    const needs = envelopeLike?.header ? this.withheld(envelopeLike) : null;
+    if (needs) {
+      this.undelivered.push({ eventId: envelopeLike.header.event_id, needs });
+      return { status: 0, body: {}, delivered: false };
+    }
+    const close = envelopeLike?.header ? this.openCallback(envelopeLike) : () => {};
+    const answer = await postCallback(url, event, opts);
+    close(answer.status === 200 ? answer.body : undefined);
+    return answer;
   }
 
   private onSocket(ws: WebSocket): void {
@@ -361,7 +452,7 @@ export class FakeLarkOpenApi {
     const url = new URL(req.url ?? "/", "http://x");
     const path = url.pathname;
     const method = req.method ?? "GET";
-    this.requests.push({ method, path });
+    this.requests.push({ method, path, headers: req.headers });
     const body = await readBody(req);
     const send = (status: number, json: Json, headers: Record<string, string> = {}) => {
       const code = Number(json.code ?? 0);
@@ -415,9 +506,18 @@ export class FakeLarkOpenApi {
         },
       });
     }
-    if (method === "POST" && path === "/open-apis/im/v1/images") return this.uploadImage(req, body, send);
+    const scope = (needed: readonly string[]) => {
+      const denied = missingScope(this.scopes, needed);
+      if (denied) send(400, denied);
+      return denied !== null;
+    };
+    if (method === "POST" && path === "/open-apis/im/v1/images") {
+      if (scope(NEEDS.upload)) return;
+      return this.uploadImage(req, body, send);
+    }
     let m = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/.exec(path);
     if (method === "GET" && m) {
+      if (scope(NEEDS.download)) return;
       const r = this.resources.get(`${m[1]}/${m[2]}`);
       if (!r || url.searchParams.get("type") !== "image")
         return send(400, { code: 234003, msg: "File not in msg." });
@@ -426,6 +526,7 @@ export class FakeLarkOpenApi {
       return;
     }
     if (method === "POST" && path === "/open-apis/im/v1/messages") {
+      if (scope(NEEDS.send)) return;
       if (url.searchParams.get("receive_id_type") !== "chat_id")
         return send(400, { code: 230001, msg: "invalid receive_id_type" });
       const b = json();
@@ -433,6 +534,7 @@ export class FakeLarkOpenApi {
     }
     m = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/.exec(path);
     if (method === "POST" && m) {
+      if (scope(NEEDS.send)) return;
       const target = this.messages.get(m[1] ?? "");
       if (!target)
         return send(400, {
@@ -444,6 +546,7 @@ export class FakeLarkOpenApi {
     }
     m = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/urgent_app$/.exec(path);
     if (method === "PATCH" && m) {
+      if (scope(NEEDS.urgent)) return;
       const target = this.messages.get(m[1] ?? "");
       if (target?.sender !== "app") return send(400, { code: 230001, msg: "invalid message_id" });
       if (url.searchParams.get("user_id_type") !== "open_id")
@@ -454,6 +557,7 @@ export class FakeLarkOpenApi {
     }
     m = /^\/open-apis\/im\/v1\/messages\/([^/]+)$/.exec(path);
     if (method === "PATCH" && m) {
+      if (scope(NEEDS.patch)) return;
       const target = this.messages.get(m[1] ?? "");
       if (target?.sender !== "app" || target.msg_type !== "interactive")
         return send(400, { code: 230001, msg: "invalid message_id" });
@@ -466,6 +570,11 @@ export class FakeLarkOpenApi {
         return send(400, { code: 230020, msg: "This operation triggers the frequency limit." });
       w.record(t);
       target.patches.push(content);
+      const open = this.openCallbacks.get(target.message_id);
+      if (open) {
+        open.patched = true;
+        target.patchesDuringCallback += 1;
+      }
       return send(200, { code: 0, msg: "success", data: {} });
     }
     return send(404, { code: 404, msg: `no fake for ${method} ${path}` });
@@ -486,8 +595,15 @@ export class FakeLarkOpenApi {
     replyTo: FakeMessage | undefined,
     send: (s: number, j: Json, h?: Record<string, string>) => void,
   ) {
+    if (this.botAbilityOff) return send(400, { code: 230006, msg: "Bot ability is not activated." });
+    if (this.dissolved.has(chatId)) return send(400, { code: 232009, msg: "The chat has been dissolved." });
     if (!this.chats.has(chatId))
       return send(400, { code: 230002, msg: "Bot/User can NOT be out of the chat." });
+    if (this.muted.has(chatId))
+      return send(400, {
+        code: 230035,
+        msg: "Only the group owner and admins may send messages in this chat.",
+      });
     const t = now();
     const appWait = Math.max(this.appSecond.blockedFor(t), this.appMinute.blockedFor(t));
     if (appWait > 0) {
@@ -525,7 +641,10 @@ export class FakeLarkOpenApi {
         createdAt: Date.now(),
         patches: [],
         urgentFor: [],
+        patchesDuringCallback: 0,
+        callbackCards: [],
         ...(uuid ? { uuid } : {}),
+        ...(replyTo && typeof b.reply_in_thread === "boolean" ? { replyInThread: b.reply_in_thread } : {}),
         ...(replyTo ? { parent_id: replyTo.message_id, root_id: replyTo.root_id ?? replyTo.message_id } : {}),
       };
       this.messages.set(message.message_id, message);
@@ -577,47 +696,25 @@ export class FakeLarkOpenApi {
     return { code: 230001, msg: `unsupported msg_type ${msgType}` };
   }
 
-  /** The parts of the card JSON 2.0 schema the bot relies on. */
+  /** Why Lark would refuse this card (lark-card-rules.ts), or null. */
   private checkCard(content: string): string | null {
-    let card: Json;
-    try {
-      card = JSON.parse(content) as Json;
-    } catch {
-      return "card is not JSON";
-    }
-    if (card.schema !== "2.0") return "schema must be 2.0";
-    const elements = (card.body as { elements?: unknown } | undefined)?.elements;
-    if (!Array.isArray(elements)) return "body.elements missing";
-    const walk = (el: Json): string | null => {
-      if (el.tag === "action") return "JSON 2.0 cards have no action container";
-      if (el.tag === "img" && !this.images.has(String(el.img_key)))
-        return `unknown img_key ${String(el.img_key)}`;
-      if (el.tag === "button") {
-        const behaviors = el.behaviors as Json[] | undefined;
-        if (!Array.isArray(behaviors) || behaviors.length === 0) return "button without behaviors";
-      }
-      for (const child of [...((el.columns as Json[]) ?? []), ...((el.elements as Json[]) ?? [])]) {
-        const p = walk(child);
-        if (p) return p;
-      }
-      return null;
-    };
-    for (const el of elements as Json[]) {
-      const p = walk(el);
-      if (p) return p;
-    }
-    return null;
+    return cardProblem(content, (key) => this.images.has(key));
   }
 
   private uploadImage(req: IncomingMessage, body: Buffer, send: (s: number, j: Json) => void) {
     const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(req.headers["content-type"] ?? "");
     const mark = boundary?.[1] ?? boundary?.[2];
     if (!mark) return send(400, { code: 234001, msg: "Invalid request param." });
+    // Nothing documents that Lark accepts an upload sent chunked, without a length.
+    if (!req.headers["content-length"])
+      return send(400, { code: 234001, msg: "Invalid request param: no Content-Length." });
     const parts = parseMultipart(body, mark);
     const image = parts.find((p) => p.name === "image");
     const imageType = parts.find((p) => p.name === "image_type")?.data.toString("utf8");
     if (!image || image.data.length === 0 || imageType !== "message")
       return send(400, { code: 234001, msg: "Invalid request param." });
+    if (!image.fileName)
+      return send(400, { code: 234001, msg: "Invalid request param: image has no file name." });
     const key = randomId("img_v3_", 12);
     this.images.set(key, { data: image.data, fileName: image.fileName ?? "", imageType });
     return send(200, { code: 0, msg: "success", data: { image_key: key } });

@@ -13,13 +13,17 @@ import type { Channel } from "../../src/core/ports.ts";
 import type { OutboundMessage } from "../../src/core/types.ts";
 import { ChannelSendError } from "../../src/notify/channel-error.ts";
 import { FakeLarkOpenApi } from "../fakes/lark-open-api.ts";
+import { REQUIRED_SCOPES } from "../fakes/lark-scopes.ts";
 import { PNG_1PX } from "../helpers/test-app.ts";
 
 const CHAT = "oc_channel_test";
 let fake: FakeLarkOpenApi;
 
 beforeEach(async () => {
-  fake = await new FakeLarkOpenApi({ chats: [CHAT] }).start();
+  fake = await new FakeLarkOpenApi({
+    chats: [CHAT],
+    scopes: [...REQUIRED_SCOPES, "im:message.urgent"],
+  }).start();
 });
 afterEach(async () => {
   await fake.close();

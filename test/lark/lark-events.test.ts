@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 import { envelope } from "../fakes/lark-fake-events.ts";
+import { REQUIRED_SCOPES } from "../fakes/lark-scopes.ts";
 import { PNG_1PX } from "../helpers/test-app.ts";
 import { CHAT, CHIEF, ENCRYPT_KEY, type LarkTestApp, REPORTER, startLarkTestApp } from "./lark-harness.ts";
 
@@ -61,8 +62,8 @@ describe("Lark events over the long connection", () => {
     expect((await t.app.prisma.case.findUniqueOrThrow({ where: { id: c.id } })).state).toBe("in_progress");
   });
 
-  it("downloads a lone image message into the media store", async () => {
-    t = await startLarkTestApp();
+  it("downloads a lone image message into the media store (Lark sends those with im:message.group_msg)", async () => {
+    t = await startLarkTestApp({ fake: { scopes: [...REQUIRED_SCOPES, "im:message.group_msg"] } });
     const id = await t.say({
       chatId: CHAT,
       from: REPORTER,
@@ -85,8 +86,8 @@ describe("Lark events over the long connection", () => {
     expect(t.logs.some((l) => String(l.msg).includes("不在 LARK_CHATS 中"))).toBe(true);
   });
 
-  it("answers a direct chat with a pointer to the work group", async () => {
-    t = await startLarkTestApp();
+  it("answers a direct chat with a pointer to the work group (with im:message.p2p_msg:readonly)", async () => {
+    t = await startLarkTestApp({ fake: { scopes: [...REQUIRED_SCOPES, "im:message.p2p_msg:readonly"] } });
     t.fake.chats.add("oc_p2p_chat");
     const id = await t.say({
       chatId: "oc_p2p_chat",

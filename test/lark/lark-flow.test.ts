@@ -68,7 +68,9 @@ describe("Lark: the whole flow through the long connection", () => {
     expect((await app.prisma.case.findFirstOrThrow()).state).toBe("in_progress");
     const ackReply = fake.botMessages(CHAT).find((m) => m.content.includes("已签收案件"));
     expect(ackReply?.parent_id).toBe(card.message_id);
-    expect(card.patches.length).toBeGreaterThan(0);
+    // The callback's answer carried the new card; nothing patched it while the callback was open.
+    expect(card.callbackCards).toHaveLength(1);
+    expect(card.patchesDuringCallback).toBe(0);
     expect(JSON.stringify(cardNow(card))).toContain("处置中");
     expect(buttonLabels(cardNow(card))).toEqual(["已整改", "回退", "吹哨"]);
 
@@ -91,7 +93,8 @@ describe("Lark: the whole flow through the long connection", () => {
     expect(buttonLabels(cardNow(notice))).toEqual(["核查通过", "返工"]);
     const afterKey = /"img_key":"([^"]+)"/.exec(notice.content)?.[1] ?? "";
     expect(fake.images.get(afterKey)?.data.equals(after)).toBe(true);
-    expect(JSON.stringify(cardNow(card))).toContain("待核查");
+    // The card was pressed a moment ago: it is patched once that press's answer has reached Lark.
+    await expect.poll(() => JSON.stringify(cardNow(card)), { timeout: 5_000 }).toContain("待核查");
 
     // 4. The chief may not close his own case: refused with a toast that says why, not posted.
     const refused = await t.press(CHIEF.openId, notice.message_id, "核查通过");

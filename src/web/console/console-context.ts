@@ -8,6 +8,7 @@ import type { RosterIndex } from "../../core/roster-index.ts";
 import type { TaxonomyIndex } from "../../core/taxonomy.ts";
 import type { Clock, Person } from "../../core/types.ts";
 import type { WorkCalendar } from "../../core/work-calendar.ts";
+import type { LlmStatus } from "../../extraction/llm-runtime.ts";
 import type { PrismaClient } from "../../store/generated/client.ts";
 import type { Sql } from "../../store/sql.ts";
 import type { CaseLightCache } from "./case-lights.ts";
@@ -31,6 +32,8 @@ export interface ConsoleDeps {
   log: Logger;
   /** The inbox: console actions enter the case engine here, like chat messages. */
   ingest: IngestFn;
+  /** The LLM's state (breaker, last error); absent or null without an LLM. */
+  llmStatus?: () => LlmStatus | null;
 }
 
 declare module "fastify" {

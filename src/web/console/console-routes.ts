@@ -21,6 +21,7 @@ import { ConsoleSessions } from "./console-sessions.ts";
 import { C } from "./console-texts.ts";
 import { registerReportRoutes } from "./report-routes.ts";
 import { registerRosterRoutes } from "./roster-routes.ts";
+import { registerStatusRoutes } from "./status-routes.ts";
 
 export type { ConsoleDeps } from "./console-context.ts";
 
@@ -131,6 +132,7 @@ export async function registerConsole(server: FastifyInstance, deps: ConsoleDeps
 
       registerCaseRoutes(app, ctx);
       registerReportRoutes(app, ctx);
+      registerStatusRoutes(app, ctx);
       await registerRosterRoutes(app, ctx);
       registerCalendarRoutes(app, ctx);
     },

@@ -1,6 +1,7 @@
 // Cases list: filters kept in the address bar (links and the back button work), a page of rows,
 // the export link with the same filters.
 import { $, api, caseHref, el, fmtTime, initPage, lightBadge, periodRange, toast } from "./common.js";
+import { showLlmStatus } from "./llm-status.js";
 import { TEXT } from "./texts.js";
 
 const FILTER_KEYS = ["state", "light", "street", "department", "category", "from", "to", "q", "segment"];
@@ -140,6 +141,7 @@ async function load() {
 
 async function start() {
   await initPage("cases");
+  void showLlmStatus($("llm-status"));
   fillSelects(await api("/console/api/meta"));
   $("filters").addEventListener("submit", (event) => {
     event.preventDefault();

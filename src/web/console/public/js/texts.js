@@ -9,6 +9,13 @@ export const TEXT = {
   loginBusy: "正在登录…",
   cookieBlocked:
     "登录未生效：浏览器没有保存登录 Cookie。请通过 HTTPS 访问后台，或在纯内网 HTTP 环境下设置 CONSOLE_SECURE_COOKIE=never。",
+  // How reports are understood (the LLM's state)
+  llmOff: "信息提取：离线规则（未配置 LLM）",
+  llmOk: (model) => `信息提取：LLM ${model}，失败时用规则`,
+  llmPaused: (model, until) => `信息提取：LLM ${model} 已暂停${until ? `至 ${until}` : ""}，期间用规则提取。`,
+  llmProbing: (model) => `信息提取：LLM ${model} 暂停结束，正在用下一条上报重试。`,
+  llmCheckFailed: (model) => `信息提取：LLM ${model} 启动检查未通过，先用规则。`,
+  llmReason: (text) => `原因：${text}`,
   // Cases list
   all: "全部",
   openCases: "在办（未结案）",
