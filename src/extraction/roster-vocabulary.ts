@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Jieba } from "@node-rs/jieba";
-import { NameTable, nameKey } from "../core/place-names.ts";
+import { NameTable } from "../core/name-table.ts";
+import { nameKey } from "../core/place-names.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
 
 export type NameKind = "road" | "crossing" | "landmark" | "street" | "person";
@@ -211,7 +212,8 @@ export class RosterVocabulary {
         const inside = tokens.filter((t) => t.start > start && t.end <= end);
         if (!inside.every((t) => (t.word.length === 1 ? /\p{Script=Han}/u.test(t.word) : canBeInName(t))))
           continue;
-        const v = this.names.fuzzyKey(compact.slice(start, end));
+        const m = this.names.fuzzy(compact.slice(start, end));
+        const v = m?.values.length === 1 ? m.values[0] : undefined;
         if (v && v.kind !== "person" && v.kind !== "street") take(start, end, v, true);
       }
     }
