@@ -98,7 +98,7 @@ export function readPlace(roster: RosterIndex, compact: string, mentions: readon
 }
 
 /** The text with every roster name replaced by □, so names never read as words. */
-export function maskNames(compact: string, mentions: readonly Mention[]): string {
+export function maskNames(compact: string, mentions: readonly { start: number; end: number }[]): string {
   const chars = compact.split("");
   for (const m of mentions) for (let i = m.start; i < m.end; i++) chars[i] = "□";
   return chars.join("");

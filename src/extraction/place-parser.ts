@@ -1,0 +1,347 @@
+/**
+ * Reads a whole message as a sequence of place mentions with roles instead of taking the first
+ * match: the road the place is on (the road entered, followed or named with 上, else the first road
+ * named), the anchor the walk starts from (a crossing or a landmark), and the walk after it
+ * (direction, distance, counted crossings, named crossings passed or reached, turns). Corrections
+ * ("不对，是…", "说错了") replace what they correct; doubt ("我也拿不准") or "A还是B" keeps both as
+ * alternatives; "不是X" drops X. A landmark said later is where the problem is. The spans of every
+ * place phrase are returned so the category side can mask them ("过了第二个红绿灯" is not a
+ * traffic-light fault).
+ */
+import type { PlaceStep, SaidLocation } from "../core/location.ts";
+import { placeIndex } from "../core/location.ts";
+import type { RosterIndex } from "../core/roster-index.ts";
+import { type FoundMod, type Marker, markerOf, readMods } from "./place-phrases.ts";
+import type { Mention } from "./roster-vocabulary.ts";
+
+export interface ParsedPlace {
+  location: SaidLocation;
+  /** [start, end) of every place phrase in the compact text (names, directions, distances, counts). */
+  spans: { start: number; end: number }[];
+}
+
+type Event =
+  | { w: Mention; marker: Marker; after: string }
+  | { mod: FoundMod["mod"]; start: number; end: number };
+
+const LANDMARK_RELATION =
+  /^(?:的)?(正门口|大门口|门口|大门|门前|对面|对过|附近|旁边|边上|周边|周围|[东西南北]门|后门|前面|后面|里面|院内|内)/;
+const HOUSE_NUMBER = /^(?:的)?(\d{1,5}|[一二三四五六七八九十百零]{1,6})号(?:院|楼)?/;
+const RANGE_JOIN = /^(?:路口|口)?(?:到|至|~|-|—|－|和|与|跟)$/;
+const SPAN_AFTER = /^.{0,4}?(?:之间|中间|段|这一段|那一段|这段|那段|一段|，整条|一整条)/;
+const ON_ROAD = /^(?:的)?(?:上|沿线|沿街|边上|一带|路段上)/;
+const GATE_FIX = /^([东西南北])(门|院)/;
+const RAW_MAX = 40;
+
+/** Working state: the place said so far. */
+interface State {
+  road?: Mention;
+  anchor?: Mention;
+  crossing2?: Mention;
+  relation?: string;
+  direction?: string;
+  distance?: number;
+  steps: PlaceStep[];
+  /** A direction said after the last step, for the next one. */
+  pendingDir?: string;
+  /** Names said before the road was known (from/pass/reach): the anchor once the road is. */
+  before: Mention[];
+}
+
+const copy = (s: State): State => ({ ...s, steps: [...s.steps], before: [...s.before] });
+
+/** The said text a name is resolved by: its roster name, or the text when it fits several. */
+const nameOf = (m: Mention) => (m.alternatives && m.alternatives.length > 1 ? m.text : m.canonical);
+
+/** Reads the place of a message from the roster names found in it. */
+export function parsePlace(roster: RosterIndex, compact: string, mentions: readonly Mention[]): ParsedPlace {
+  const idx = placeIndex(roster);
+  const names = mentions.filter((m) => m.kind === "road" || m.kind === "crossing" || m.kind === "landmark");
+  const spans: { start: number; end: number }[] = names.map((m) => ({ start: m.start, end: m.end }));
+  if (names.length === 0) return { location: { raw: "" }, spans: [] };
+  const masked = [...compact];
+  for (const m of mentions) for (let i = m.start; i < m.end; i++) masked[i] = "□";
+  const text = masked.join("");
+
+  // Names and the words between them, in order.
+  const events: Event[] = [];
+  let from = 0;
+  for (const w of names) {
+    for (const f of readMods(text.slice(from, w.start), from)) {
+      events.push({ mod: f.mod, start: f.start, end: f.end });
+      spans.push({ start: f.start, end: f.end });
+    }
+    events.push({
+      w,
+      marker: markerOf(text.slice(Math.max(0, w.start - 6), w.start)),
+      after: text.slice(w.end),
+    });
+    from = w.end;
+  }
+  for (const f of readMods(text.slice(from), from)) {
+    events.push({ mod: f.mod, start: f.start, end: f.end });
+    spans.push({ start: f.start, end: f.end });
+  }
+
+  const roadsOf = (m: Mention) => {
+    const hit = idx.roads.lookup(nameOf(m));
+    return hit?.values.map((r) => r.name) ?? [];
+  };
+  const isRoadish = (m: Mention) =>
+    m.kind === "road" || (m.kind === "crossing" && roadsOf(m).length > 0 && m.alternatives === undefined);
+  const crossesRoad = (m: Mention, road: Mention | undefined) =>
+    Boolean(road) &&
+    roadsOf(road as Mention).some((r) => idx.places.get(r)?.crossings.lookup(nameOf(m)) !== undefined);
+
+  const st: State = { steps: [], before: [] };
+  let snapshot: State | null = null;
+  let correcting = false;
+  let doubted = false;
+  let orNext = false;
+  const alternatives: { at: Mention; by: Mention }[] = [];
+  let lastName: Mention | undefined;
+  let lastGateable: Mention | undefined;
+
+  /** A correction clears what it corrects: the first slot set after it, and everything below. */
+  const corrected = (level: 0 | 1 | 2 | 3) => {
+    if (!correcting) return;
+    correcting = false;
+    if (level <= 0) st.road = undefined;
+    if (level <= 1)
+      Object.assign(st, { anchor: undefined, crossing2: undefined, relation: undefined, before: [] });
+    if (level <= 2) st.direction = undefined;
+    st.distance = undefined;
+    st.steps = [];
+    st.pendingDir = undefined;
+  };
+  const newAnchor = (m: Mention | undefined) => {
+    st.anchor = m;
+    st.crossing2 = undefined;
+    st.direction = undefined;
+    st.distance = undefined;
+    st.steps = [];
+    st.pendingDir = undefined;
+    st.relation = undefined;
+  };
+
+  for (let k = 0; k < events.length; k++) {
+    const e = events[k] as Event;
+    if ("mod" in e) {
+      const mod = e.mod;
+      if (mod.kind === "correct") {
+        snapshot = copy(st);
+        correcting = true;
+        // "一中北门，说错了，南门": a gate or wing said alone corrects the landmark's.
+        const fix = GATE_FIX.exec(text.slice(e.end).replace(/^[，,。\s]+/, ""));
+        const old = lastGateable;
+        if (fix && old) {
+          const swapped = old.text.replace(/[东西南北](门|院)/, `${fix[1]}${fix[2]}`);
+          const lm = swapped !== old.text ? idx.landmarksFor(swapped) : undefined;
+          if (lm?.values.length === 1 && lm.values[0]) {
+            newAnchor({ ...old, canonical: lm.values[0].name, text: swapped, alternatives: undefined });
+            correcting = false;
+          }
+        }
+      } else if (mod.kind === "doubt") doubted = doubted || snapshot !== null;
+      else if (mod.kind === "or") orNext = true;
+      else if (mod.kind === "dir") {
+        corrected(2);
+        if (st.steps.length || st.distance) st.pendingDir = mod.word;
+        else st.direction = mod.word;
+      } else if (mod.kind === "dist") {
+        corrected(3);
+        if (st.steps.length)
+          st.steps.push({ meters: mod.meters, ...(st.pendingDir ? { direction: st.pendingDir } : {}) });
+        else st.distance = mod.meters;
+        st.pendingDir = undefined;
+      } else if (mod.kind === "count") {
+        if (mod.bare && !correcting && !st.steps.length) continue;
+        corrected(3);
+        const dir = st.pendingDir;
+        st.steps.push({ count: mod.n, stop: mod.stop, ...(dir ? { direction: dir } : {}) });
+        st.pendingDir = undefined;
+      } else if (mod.kind === "turn") {
+        corrected(3);
+        st.steps.push({ turn: mod.side, ...(mod.word ? { direction: mod.word } : {}) });
+      }
+      continue;
+    }
+    const { w, marker, after } = e;
+    if (marker === "not") {
+      // "不是文昌街": what it names is dropped (with what hangs on it).
+      if (st.road && nameOf(st.road) === nameOf(w)) corrected(0);
+      else if (st.anchor && nameOf(st.anchor) === nameOf(w)) {
+        correcting = true;
+        corrected(1);
+      }
+      correcting = snapshot !== null && correcting;
+      continue;
+    }
+    // "鲁泰路我记错了": a name followed straight by a correction is the wrong one.
+    const next = events[k + 1];
+    if (next && "mod" in next && next.mod.kind === "correct" && next.start <= w.end + 1) {
+      lastName = w;
+      continue;
+    }
+    if (orNext && lastName) {
+      alternatives.push({ at: lastName, by: w });
+      orNext = false;
+      continue;
+    }
+    lastName = w;
+    if (w.kind === "landmark") {
+      corrected(1);
+      if (marker !== "from" || !st.anchor || st.anchor.kind === "landmark") newAnchor(w);
+      const rel = LANDMARK_RELATION.exec(after);
+      if (rel?.[1]) st.relation = rel[1];
+      lastGateable = w;
+      continue;
+    }
+    const onRoad = marker === "enter" || marker === "along" || ON_ROAD.test(after);
+    const roadish = isRoadish(w);
+    if (st.road && !onRoad && crossesRoad(w, st.road) && nameOf(w) !== nameOf(st.road)) {
+      corrected(1);
+      placeCrossing(st, w, marker, text, newAnchor);
+      continue;
+    }
+    if (!roadish) {
+      corrected(1);
+      if (!st.road) st.before.push(w);
+      placeCrossing(st, w, marker, text, newAnchor);
+      continue;
+    }
+    // A road.
+    if (!st.road) {
+      corrected(0);
+      if (marker === "from" || marker === "pass" || marker === "reach") {
+        st.before.push(w);
+        if (!onRoad) continue;
+      }
+      st.road = w;
+      adoptBefore(st, w, crossesRoad, newAnchor);
+      continue;
+    }
+    if (nameOf(w) === nameOf(st.road)) {
+      // The same road again: a fresh statement of the place on it ("……是文昌街南环路口").
+      if (correcting) corrected(1);
+      continue;
+    }
+    if (onRoad || marker === "at" || correcting) {
+      // Onto another road: where the walk was becomes its crossing.
+      const prev = st.road;
+      corrected(0);
+      if (prev) st.before.push(prev);
+      st.road = w;
+      if (st.anchor && !crossesRoad(st.anchor, w) && st.anchor.kind !== "landmark") st.anchor = undefined;
+      adoptBefore(st, w, crossesRoad, newAnchor);
+      continue;
+    }
+    // Another road named with the first: "民康路商都大道口" (the resolver reads either order).
+    if (!st.anchor) st.anchor = w;
+    else st.before.push(w);
+  }
+
+  if (doubted && snapshot && (st.road || st.anchor)) {
+    const other = toSaid(snapshot, compact);
+    const said = toSaid(st, compact);
+    if (other.road || other.landmark || other.crossing) said.alternatives = [other];
+    return { location: finish(said, st, compact, names), spans };
+  }
+  const said = toSaid(st, compact);
+  const alts = alternatives
+    .map((a) => toSaid(replaceMention(st, a.at, a.by), compact))
+    .filter((a) => a.road || a.landmark);
+  if (alts.length) said.alternatives = alts;
+  return { location: finish(said, st, compact, names), spans };
+}
+
+function placeCrossing(
+  st: State,
+  w: Mention,
+  marker: Marker,
+  text: string,
+  newAnchor: (m: Mention | undefined) => void,
+): void {
+  const a = st.anchor;
+  if (a && a.kind !== "landmark" && (marker === "pass" || marker === "reach" || marker === "before")) {
+    const between =
+      marker === "reach" && !st.direction && !st.steps.length && SPAN_AFTER.test(text.slice(w.end));
+    if (between) st.crossing2 = w;
+    else
+      st.steps.push({
+        to: nameOfPublic(w),
+        stop: marker === "pass" ? "past" : marker === "before" ? "before" : "at",
+      });
+    return;
+  }
+  if (a && a.kind !== "landmark" && marker === "plain") {
+    const join = text.slice(a.end, w.start).replace(/[□]/g, "");
+    if (RANGE_JOIN.test(join) || SPAN_AFTER.test(text.slice(w.end))) {
+      st.crossing2 = w;
+      return;
+    }
+  }
+  if (a && a.kind === "landmark" && (marker === "pass" || marker === "reach" || marker === "before")) {
+    st.steps.push({
+      to: nameOfPublic(w),
+      stop: marker === "pass" ? "past" : marker === "before" ? "before" : "at",
+    });
+    return;
+  }
+  newAnchor(w);
+  if (marker === "pass" && st.direction === undefined) st.pendingDir = undefined;
+}
+
+const nameOfPublic = (m: Mention) => (m.alternatives && m.alternatives.length > 1 ? m.text : m.canonical);
+
+/** Once the road is known, the last name said before it that crosses it is where the walk starts. */
+function adoptBefore(
+  st: State,
+  road: Mention,
+  crossesRoad: (m: Mention, r: Mention | undefined) => boolean,
+  newAnchor: (m: Mention | undefined) => void,
+): void {
+  if (st.anchor) return;
+  const start = [...st.before].reverse().find((m) => crossesRoad(m, road));
+  if (start) {
+    const keep = { direction: st.direction, distance: st.distance, steps: st.steps };
+    newAnchor(start);
+    Object.assign(st, keep);
+  }
+  st.before = [];
+}
+
+function replaceMention(st: State, at: Mention, by: Mention): State {
+  const s = copy(st);
+  if (s.road === at) s.road = by;
+  else if (s.anchor === at) s.anchor = by;
+  return s;
+}
+
+function toSaid(st: State, compact: string): SaidLocation {
+  const said: SaidLocation = { raw: "" };
+  if (st.road) said.road = nameOfPublic(st.road);
+  const a = st.anchor;
+  if (a?.kind === "landmark") said.landmark = nameOfPublic(a);
+  else if (a) said.crossing = nameOfPublic(a);
+  if (st.crossing2) said.crossing2 = nameOfPublic(st.crossing2);
+  if (st.relation) said.landmarkRelation = st.relation;
+  if (st.direction) said.direction = st.direction;
+  if (st.distance) said.distanceMeters = st.distance;
+  if (st.steps.length) said.steps = st.steps;
+  if (!said.road && !a && st.before.length)
+    said.crossing = nameOfPublic(st.before[st.before.length - 1] as Mention);
+  if (st.road) {
+    const house = HOUSE_NUMBER.exec(compact.slice(st.road.end));
+    if (house?.[1]) said.houseNumber = `${house[1]}号`;
+  }
+  return said;
+}
+
+function finish(said: SaidLocation, st: State, compact: string, names: readonly Mention[]): SaidLocation {
+  const used = [st.road, st.anchor, st.crossing2].filter((m): m is Mention => Boolean(m));
+  const first = used.length ? Math.min(...used.map((m) => m.start)) : (names[0]?.start ?? 0);
+  const last = Math.max(...(used.length ? used : names).map((m) => m.end));
+  said.raw = compact.slice(first, Math.min(last + 12, first + RAW_MAX));
+  return said;
+}
