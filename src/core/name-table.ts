@@ -32,9 +32,12 @@ function splitSuffix(key: string): { stem: string; suffix: string } | null {
   return suffix ? { stem: key.slice(0, -suffix.length), suffix } : null;
 }
 
-/** Cost of substituting `b` (roster) for `a` (said) at position `i` of a name of `len`; null: never. */
-function substitutionCost(a: string, b: string, i: number, len: number): number | null {
-  if (DIRECTION_CHARS.includes(a) || DIRECTION_CHARS.includes(b)) return null;
+/**
+ * Cost of substituting `b` (roster) for `a` (said) at position `i` of a name of `len`; null: never.
+ * At the qualifier position (建设东路's 东) a direction is a different road of the family, not a typo.
+ */
+function substitutionCost(a: string, b: string, i: number, len: number, qualifierAt: number): number | null {
+  if (i === qualifierAt && (DIRECTION_CHARS.includes(a) || DIRECTION_CHARS.includes(b))) return null;
   if (len === 3 && i === 2 && !(SUFFIX_CHARS.includes(a) && SUFFIX_CHARS.includes(b))) return null;
   return soundsAlike(a, b) ? SOUND_COST : 1;
 }
@@ -42,11 +45,13 @@ function substitutionCost(a: string, b: string, i: number, len: number): number 
 /** Cost of turning `said` into `cand` (same length): substitutions only, at most two of the same sound. */
 function sameLengthCost(said: string, cand: string): number | null {
   let cost = 0;
+  const parts = splitSuffix(cand);
+  const qualifierAt = parts ? parts.stem.length - 1 : -1;
   for (let i = 0; i < said.length; i++) {
     const a = said[i] as string;
     const b = cand[i] as string;
     if (a === b) continue;
-    const c = substitutionCost(a, b, i, said.length);
+    const c = substitutionCost(a, b, i, said.length, qualifierAt);
     if (c === null) return null;
     cost += c;
     if (cost > 1) return null;

@@ -8,6 +8,7 @@
 import { directionVector, distanceToPolyline, type LatLng, toLocal, unitVector, type Vec } from "./geo.ts";
 import { FragmentTable } from "./name-fragments.ts";
 import { type NameMatch, NameTable } from "./name-table.ts";
+import { nameKey } from "./place-names.ts";
 import type { RosterIndex, RosterLandmark, RosterRoad, RosterSegment } from "./roster-index.ts";
 
 export interface SegmentSpan {
@@ -56,8 +57,14 @@ export class PlaceIndex {
   constructor(readonly roster: RosterIndex) {
     for (const road of roster.roads.values()) this.roads.add(road.name, road);
     for (const road of roster.roads.values()) for (const a of road.aliases) this.roads.add(a, road);
+    // Parts that say a street or a road rather than a landmark (人民 of 人民北路, 建设 of 建设东路 …).
     const ignore = new Set<string>();
     for (const s of roster.segments.values()) ignore.add(s.street);
+    for (const road of roster.roads.values())
+      for (const n of [road.name, ...road.aliases, ...road.crossings.map((c) => c.name)]) {
+        const key = nameKey(n);
+        for (let i = 2; i <= key.length; i++) ignore.add(key.slice(0, i));
+      }
     this.landmarkParts = new FragmentTable(ignore);
     for (const lm of roster.landmarks) this.landmarks.add(lm.name, lm);
     for (const lm of roster.landmarks) for (const a of lm.aliases) this.landmarks.add(a, lm);
@@ -71,6 +78,16 @@ export class PlaceIndex {
       const at = this.alongOf(lm);
       if (at !== null) this.landmarkAlong.set(lm, at);
     }
+  }
+
+  /**
+   * The crossing of road `p` that `name` names. The name of another roster road only matches exactly
+   * (人民南路 is not 人民北路's family); a stem matches its family member (人民路 → 人民南路).
+   */
+  crossingOf(p: RoadPlaces, name: string): number | undefined {
+    const m = p.crossings.lookup(name);
+    if (!m || (m.tier !== "exact" && this.roads.exact(name))) return undefined;
+    return m.values[0];
   }
 
   /** Landmarks a said name may mean: the exact name, else every landmark it is a part of, else a near name. */

@@ -196,7 +196,7 @@ function applyStep(idx: PlaceIndex, states: WalkState[], step: PlaceStep): WalkS
     });
   if ("turn" in step) return each(states, false, (s) => turn(idx, s, step.turn, step.direction));
   return each(states, false, (s) => {
-    const i = s.p.crossings.lookup(step.to)?.values[0];
+    const i = idx.crossingOf(s.p, step.to);
     return i !== undefined && goTo(s, i, step.stop ?? "at");
   });
 }

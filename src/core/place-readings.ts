@@ -31,8 +31,13 @@ export function placeAttempts(idx: PlaceIndex, said: SaidLocation, walk: Walk): 
     .slice(0, MAX_READINGS * 4);
 }
 
+function crossingIn(idx: PlaceIndex, road: string, name: string): number | undefined {
+  const p = idx.places.get(road);
+  return p ? idx.crossingOf(p, name) : undefined;
+}
+
 function roadsNaming(idx: PlaceIndex, p: RosterRoad, name: string): boolean {
-  return idx.places.get(p.name)?.crossings.lookup(name) !== undefined;
+  return crossingIn(idx, p.name, name) !== undefined;
 }
 
 /** Narrows `xs` by `keep`, unless nothing would be left. */
@@ -79,7 +84,7 @@ function readingAttempts(idx: PlaceIndex, said: SaidLocation, walk: Walk): Attem
   }
   if (lms.length > 1 && crossing) {
     const c = crossing;
-    lms = narrow(lms, (l) => idx.places.get(l.roadName)?.crossings.lookup(c) !== undefined);
+    lms = narrow(lms, (l) => crossingIn(idx, l.roadName, c) !== undefined);
   }
   if (roads.length > 1 && (roadM?.tier === "family" || roadM?.qualifier)) {
     const d = /[东西南北]/.exec(said.direction ?? "")?.[0];
@@ -97,7 +102,7 @@ function readingAttempts(idx: PlaceIndex, said: SaidLocation, walk: Walk): Attem
 
 function crossesBack(idx: PlaceIndex, r: RosterRoad, crossing: string): boolean {
   const other = idx.roads.lookup(crossing);
-  return Boolean(other?.values.some((o) => idx.places.get(o.name)?.crossings.lookup(r.name) !== undefined));
+  return Boolean(other?.values.some((o) => crossingIn(idx, o.name, r.name) !== undefined));
 }
 
 function landmarkAnchor(idx: PlaceIndex, l: RosterLandmark): Anchor | null {
@@ -129,13 +134,13 @@ function oneReading(
   if (p && p.spans.length === 0)
     return [{ ok: false, reason: "road_only", road: p.road.name, candidates: [] }];
   if (p && said.crossing) {
-    const i = p.crossings.lookup(said.crossing)?.values[0];
+    const i = idx.crossingOf(p, said.crossing);
     if (i === undefined) {
       // "丰乐路建设大道口" named the other way round: Y's crossing list has X.
       const other = idx.roads.lookup(said.crossing)?.values ?? [];
       for (const o of other) {
         const q = idx.places.get(o.name);
-        const j = q?.crossings.lookup(p.road.name)?.values[0];
+        const j = q ? idx.crossingOf(q, p.road.name) : undefined;
         if (q && j !== undefined) {
           const label = `${q.road.name}${q.road.crossings[j]?.name ?? ""}路口`;
           return walk(idx, { p: q, pos: q.along[j] ?? 0, at: j, label, canSwitch: true }, said, weight);
@@ -146,7 +151,7 @@ function oneReading(
       return [{ ok: false, reason: "unknown_crossing", road: p.road.name, candidates: [] }];
     }
     if (said.crossing2) {
-      const j = p.crossings.lookup(said.crossing2)?.values[0];
+      const j = idx.crossingOf(p, said.crossing2);
       if (j !== undefined && j !== i) return [between(p, i, j, weight)];
     }
     const label = `${p.road.name}${p.road.crossings[i]?.name ?? ""}路口`;

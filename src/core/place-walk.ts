@@ -146,7 +146,7 @@ export function turn(idx: PlaceIndex, s: WalkState, side: "left" | "right" | nul
   const name = s.p.road.crossings[s.at]?.name ?? "";
   const match = idx.roads.lookup(name);
   const q = match?.values.length === 1 && match.values[0] ? idx.places.get(match.values[0].name) : undefined;
-  const j = q?.crossings.lookup(s.p.road.name)?.values[0];
+  const j = q ? idx.crossingOf(q, s.p.road.name) : undefined;
   if (!q || j === undefined) return false;
   const travel = travelVector(s);
   let v = directionVector(word);

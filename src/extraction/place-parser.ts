@@ -89,9 +89,12 @@ export function parsePlace(roster: RosterIndex, compact: string, mentions: reado
   };
   const isRoadish = (m: Mention) =>
     m.kind === "road" || (m.kind === "crossing" && roadsOf(m).length > 0 && m.alternatives === undefined);
+  const crossingIn = (road: string, name: string) => {
+    const p = idx.places.get(road);
+    return p ? idx.crossingOf(p, name) : undefined;
+  };
   const crossesRoad = (m: Mention, road: Mention | undefined) =>
-    Boolean(road) &&
-    roadsOf(road as Mention).some((r) => idx.places.get(r)?.crossings.lookup(nameOf(m)) !== undefined);
+    Boolean(road) && roadsOf(road as Mention).some((r) => crossingIn(r, nameOf(m)) !== undefined);
 
   const st: State = { steps: [], before: [] };
   let snapshot: State | null = null;

@@ -191,7 +191,6 @@ export class RosterVocabulary {
         if (v && v.kind !== "person" && free(at, at + key.length)) take(at, at + key.length, v, false);
       }
     }
-    this.findParts(compact, tokens, found, taken);
     this.findTypos(compact, tokens, free, (start, end, values) => {
       const first = values[0];
       if (!first) return;
@@ -199,6 +198,7 @@ export class RosterVocabulary {
       const m = found.at(-1);
       if (m && values.length > 1) m.alternatives = values;
     });
+    this.findParts(compact, tokens, found, taken);
     return found.sort((a, b) => a.start - b.start);
   }
 
@@ -211,7 +211,7 @@ export class RosterVocabulary {
     const parts = placeIndex(this.roster).landmarkParts;
     const ends = new Set(tokens.map((t) => t.end));
     for (const first of tokens) {
-      if (!canBeInName(first)) continue;
+      if (!/^\p{Script=Han}/u.test(first.word) || FUNCTION_CHARS.has(first.word)) continue;
       for (let len = Math.min(parts.longest(), compact.length - first.start); len >= 2; len--) {
         const start = first.start;
         const end = start + len;
