@@ -20,7 +20,7 @@ export type PlaceStep =
   /** Up to a named crossing of the road the walk is on ("快到光明街的地方" = before it). */
   | { to: string; stop?: "at" | "past" | "before" }
   /** Onto the road crossing here ("右拐", "往南拐"). */
-  | { turn: "left" | "right" | null; direction?: string }
+  | { turn: "left" | "right" | null; direction?: string; heading?: string }
   /** A distance on ("往前再走一百米"). */
   | { meters: number; direction?: string };
 

@@ -194,7 +194,12 @@ function applyStep(idx: PlaceIndex, states: WalkState[], step: PlaceStep): WalkS
       setHeading(s, step.direction);
       return goMeters(idx, s, step.meters);
     });
-  if ("turn" in step) return each(states, false, (s) => turn(idx, s, step.turn, step.direction));
+  if ("turn" in step)
+    return each(states, false, (s) => {
+      // The heading the turn is made from ("往东走，到东环路口右拐").
+      if (s.h === 0 && step.heading) setHeading(s, step.heading);
+      return turn(idx, s, step.turn, step.direction);
+    });
   return each(states, false, (s) => {
     const i = idx.crossingOf(s.p, step.to);
     return i !== undefined && goTo(s, i, step.stop ?? "at");

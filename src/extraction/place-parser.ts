@@ -93,6 +93,8 @@ export function parsePlace(roster: RosterIndex, compact: string, mentions: reado
     const p = idx.places.get(road);
     return p ? idx.crossingOf(p, name) : undefined;
   };
+  const landmarkRoadCrosses = (lm: Mention, m: Mention) =>
+    (idx.landmarksFor(nameOf(lm))?.values ?? []).some((l) => crossingIn(l.roadName, nameOf(m)) !== undefined);
   const crossesRoad = (m: Mention, road: Mention | undefined) =>
     Boolean(road) && roadsOf(road as Mention).some((r) => crossingIn(r, nameOf(m)) !== undefined);
 
@@ -104,6 +106,8 @@ export function parsePlace(roster: RosterIndex, compact: string, mentions: reado
   const alternatives: { at: Mention; by: Mention }[] = [];
   let lastName: Mention | undefined;
   let lastGateable: Mention | undefined;
+  /** The last direction of travel said (往东 …): the heading a turn is made from. */
+  let travel: string | undefined;
 
   /** A correction clears what it corrects: the first slot set after it, and everything below. */
   const corrected = (level: 0 | 1 | 2 | 3) => {
@@ -135,7 +139,9 @@ export function parsePlace(roster: RosterIndex, compact: string, mentions: reado
         snapshot = copy(st);
         correcting = true;
         // "一中北门，说错了，南门": a gate or wing said alone corrects the landmark's.
-        const fix = GATE_FIX.exec(text.slice(e.end).replace(/^[，,。\s]+/, ""));
+        const fix = GATE_FIX.exec(
+          text.slice(e.end).replace(/^[，,。…\s]*(?:嗯)?[，,]?(?:那是|应该是|是)?/, ""),
+        );
         const old = lastGateable;
         if (fix && old) {
           const swapped = old.text.replace(/[东西南北](门|院)/, `${fix[1]}${fix[2]}`);
@@ -148,6 +154,7 @@ export function parsePlace(roster: RosterIndex, compact: string, mentions: reado
       } else if (mod.kind === "doubt") doubted = doubted || snapshot !== null;
       else if (mod.kind === "or") orNext = true;
       else if (mod.kind === "dir") {
+        if (/^(?:往|向|朝)/.test(mod.word)) travel = mod.word;
         corrected(2);
         if (st.steps.length || st.distance) st.pendingDir = mod.word;
         else st.direction = mod.word;
@@ -165,7 +172,13 @@ export function parsePlace(roster: RosterIndex, compact: string, mentions: reado
         st.pendingDir = undefined;
       } else if (mod.kind === "turn") {
         corrected(3);
-        st.steps.push({ turn: mod.side, ...(mod.word ? { direction: mod.word } : {}) });
+        const heading = st.direction && !st.steps.length ? undefined : travel;
+        st.steps.push({
+          turn: mod.side,
+          ...(mod.word ? { direction: mod.word } : {}),
+          ...(heading ? { heading } : {}),
+        });
+        if (mod.word) travel = mod.word;
       }
       continue;
     }
@@ -182,7 +195,8 @@ export function parsePlace(roster: RosterIndex, compact: string, mentions: reado
     }
     // "鲁泰路我记错了": a name followed straight by a correction is the wrong one.
     const next = events[k + 1];
-    if (next && "mod" in next && next.mod.kind === "correct" && next.start <= w.end + 1) {
+    const repeated = [st.road, st.anchor].some((m) => m && nameOf(m) === nameOf(w));
+    if (repeated && next && "mod" in next && next.mod.kind === "correct" && next.start <= w.end + 1) {
       lastName = w;
       continue;
     }
@@ -202,7 +216,10 @@ export function parsePlace(roster: RosterIndex, compact: string, mentions: reado
     }
     const onRoad = marker === "enter" || marker === "along" || ON_ROAD.test(after);
     const roadish = isRoadish(w);
-    if (st.road && !onRoad && crossesRoad(w, st.road) && nameOf(w) !== nameOf(st.road)) {
+    const onWalk = st.road
+      ? crossesRoad(w, st.road) && nameOf(w) !== nameOf(st.road)
+      : st.anchor?.kind === "landmark" && marker !== "plain" && landmarkRoadCrosses(st.anchor, w);
+    if (!onRoad && onWalk) {
       corrected(1);
       placeCrossing(st, w, marker, text, newAnchor);
       continue;
@@ -267,8 +284,12 @@ function placeCrossing(
 ): void {
   const a = st.anchor;
   if (a && a.kind !== "landmark" && (marker === "pass" || marker === "reach" || marker === "before")) {
+    const join = text.slice(a.end, w.start).replace(/^(?:路口|口)/, "");
     const between =
-      marker === "reach" && !st.direction && !st.steps.length && SPAN_AFTER.test(text.slice(w.end));
+      marker === "reach" &&
+      !st.direction &&
+      !st.steps.length &&
+      (SPAN_AFTER.test(text.slice(w.end)) || /^(?:一直)?(?:到|至)$/.test(join));
     if (between) st.crossing2 = w;
     else
       st.steps.push({

@@ -112,9 +112,9 @@ export function readMods(text: string, base: number): FoundMod[] {
       if (hit) break;
     }
     if (!hit) {
-      const d: SpokenDistance | null = lastWasDir ? readDistanceAfterDirection(rest) : null;
+      const spoken = /^[\d一二两三四五六七八九十百千]/.test(rest) ? readSpokenDistance(rest) : null;
       const s: SpokenDistance | null =
-        d ?? (/^[\d一二两三四五六七八九十百千]/.test(rest) ? readSpokenDistance(rest) : null);
+        spoken?.at === 0 ? spoken : lastWasDir ? readDistanceAfterDirection(rest) : null;
       if (s && s.at === 0)
         hit = { mod: { kind: "dist", meters: s.meters }, start: base + i, end: base + i + s.length };
     }
