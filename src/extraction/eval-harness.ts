@@ -56,7 +56,13 @@ export interface CaseOutcome {
   text: string;
   tags: string[];
   expect: EvalCase["expect"];
-  got: { isReport: boolean; codes: (string | null)[]; segment: string | null; asks: boolean };
+  got: {
+    isReport: boolean;
+    codes: (string | null)[];
+    segment: string | null;
+    asks: boolean;
+    choices: string[];
+  };
   ok: { report: boolean; category: boolean | null; segment: boolean | null; both: boolean | null };
   latencyMs: number;
   extractor: string;
@@ -72,6 +78,8 @@ export interface EvalMetrics {
   segment: { accuracy: number; n: number };
   bothCorrect: { accuracy: number; n: number };
   askLocation: { precision: number; recall: number; expected: number; asked: number };
+  /** Cases that expect choices and where the bot asked: offered exactly those, or at least those. */
+  choices: { exact: number; covered: number; n: number };
   latencyMs: { median: number; p95: number };
   tokensPerReport: number | null;
   llmFallbacks: number;
@@ -168,6 +176,7 @@ function scoreCase(c: EvalCase, r: ExtractionResult, roster: RosterIndex, latenc
   const segment = place.ok ? place.segment.id : null;
   const codes = r.isReport ? r.problems.map((p) => p.categoryCode) : [];
   const asks = r.isReport && !place.ok;
+  const choices = asks ? (r.placeChoices ?? []).map((c) => c.segmentId) : [];
   const report = r.isReport === c.expect.is_report;
   const category = categoryOk(c.expect, codes);
   let seg: boolean | null = null;
@@ -181,7 +190,7 @@ function scoreCase(c: EvalCase, r: ExtractionResult, roster: RosterIndex, latenc
     text: c.text,
     tags: c.tags ?? [],
     expect: c.expect,
-    got: { isReport: r.isReport, codes, segment, asks },
+    got: { isReport: r.isReport, codes, segment, asks, choices },
     ok: { report, category, segment: seg, both },
     latencyMs,
     extractor: r.extractor,
@@ -214,6 +223,12 @@ export function computeMetrics(outcomes: readonly CaseOutcome[]): EvalMetrics {
   const expected = judged.filter((o) => expectAsk(o) === true).length;
   const lat = outcomes.map((o) => o.latencyMs).sort((a, b) => a - b);
   const withTokens = outcomes.filter((o) => o.tokens !== null && o.got.isReport);
+  const choiceCases = outcomes.filter((o) => o.expect.choices?.length && o.got.asks);
+  const same = (o: CaseOutcome) => {
+    const want = new Set(o.expect.choices);
+    return o.got.choices.length === want.size && o.got.choices.every((c) => want.has(c));
+  };
+  const covers = (o: CaseOutcome) => (o.expect.choices ?? []).every((c) => o.got.choices.includes(c));
   return {
     cases: outcomes.length,
     reportAccuracy: ratio(
@@ -224,6 +239,11 @@ export function computeMetrics(outcomes: readonly CaseOutcome[]): EvalMetrics {
     segment: { accuracy: ratio(seg.filter((o) => o.ok.segment).length, seg.length), n: seg.length },
     bothCorrect: { accuracy: ratio(both.filter((o) => o.ok.both).length, both.length), n: both.length },
     askLocation: { precision: ratio(tp, asked), recall: ratio(tp, expected), expected, asked },
+    choices: {
+      exact: ratio(choiceCases.filter(same).length, choiceCases.length),
+      covered: ratio(choiceCases.filter(covers).length, choiceCases.length),
+      n: choiceCases.length,
+    },
     latencyMs: { median: percentile(lat, 50), p95: percentile(lat, 95) },
     tokensPerReport: withTokens.length
       ? withTokens.reduce((s, o) => s + (o.tokens ?? 0), 0) / withTokens.length
@@ -324,6 +344,8 @@ export function formatReport(report: EvalReport): string {
     ["both correct 类别+路段", pct(m.bothCorrect.accuracy), String(m.bothCorrect.n)],
     ["ask location precision 追问位置精确率", pct(m.askLocation.precision), String(m.askLocation.asked)],
     ["ask location recall 追问位置召回率", pct(m.askLocation.recall), String(m.askLocation.expected)],
+    ["choices offered exactly 选项完全一致", pct(m.choices.exact), String(m.choices.n)],
+    ["choices include expected 选项包含期望", pct(m.choices.covered), String(m.choices.n)],
     ["latency median 延迟中位数", `${m.latencyMs.median.toFixed(2)} ms`, ""],
     ["latency p95 延迟 p95", `${m.latencyMs.p95.toFixed(2)} ms`, ""],
     ["tokens per report 每条上报 token", m.tokensPerReport === null ? "-" : m.tokensPerReport.toFixed(0), ""],
@@ -350,13 +372,14 @@ function formatByTag(byTag: EvalReport["byTag"]): string[] {
   const cell = (x: { accuracy: number; n: number }) => (x.n === 0 ? "-" : `${pct(x.accuracy)}/${x.n}`);
   return [
     "",
-    `${"tag".padEnd(w)}  cases  report   category     segment      both         ask P/R`,
+    `${"tag".padEnd(w)}  cases  report   category     segment      both         ask P/R        choices`,
     ...byTag.map(({ tag, metrics: m }) => {
       const ask =
         m.askLocation.expected + m.askLocation.asked === 0
           ? "-"
           : `${pct(m.askLocation.precision)}/${pct(m.askLocation.recall)}`;
-      return `${tag.padEnd(w)}  ${String(m.cases).padStart(5)}  ${pct(m.reportAccuracy).padEnd(7)}  ${cell(m.category).padEnd(11)}  ${cell(m.segment).padEnd(11)}  ${cell(m.bothCorrect).padEnd(11)}  ${ask}`;
+      const choices = m.choices.n === 0 ? "-" : `${pct(m.choices.exact)}/${m.choices.n}`;
+      return `${tag.padEnd(w)}  ${String(m.cases).padStart(5)}  ${pct(m.reportAccuracy).padEnd(7)}  ${cell(m.category).padEnd(11)}  ${cell(m.segment).padEnd(11)}  ${cell(m.bothCorrect).padEnd(11)}  ${ask.padEnd(13)}  ${choices}`;
     }),
   ];
 }
