@@ -8,9 +8,18 @@
  * place phrase are returned so the category side can mask them ("过了第二个红绿灯" is not a
  * traffic-light fault).
  */
-import type { PlaceStep, SaidLocation } from "../core/location.ts";
-import { placeIndex } from "../core/location.ts";
+import { placeIndex, type SaidLocation } from "../core/location.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
+import {
+  adoptBefore,
+  copyState,
+  finish,
+  nameOf,
+  placeCrossing,
+  replaceMention,
+  type State,
+  toSaid,
+} from "./place-parse-state.ts";
 import { type FoundMod, type Marker, markerOf, readMods } from "./place-phrases.ts";
 import type { Mention } from "./roster-vocabulary.ts";
 
@@ -26,32 +35,8 @@ type Event =
 
 const LANDMARK_RELATION =
   /^(?:的)?(正门口|大门口|门口|大门|门前|对面|对过|附近|旁边|边上|周边|周围|[东西南北]门|后门|前面|后面|里面|院内|内)/;
-const HOUSE_NUMBER = /^(?:的)?(\d{1,5}|[一二三四五六七八九十百零]{1,6})号(?:院|楼)?/;
-const RANGE_JOIN = /^(?:路口|口)?(?:到|至|~|-|—|－|和|与|跟)$/;
-const SPAN_AFTER = /^.{0,4}?(?:之间|中间|段|这一段|那一段|这段|那段|一段|，整条|一整条)/;
 const ON_ROAD = /^(?:的)?(?:上|沿线|沿街|边上|一带|路段上)/;
 const GATE_FIX = /^([东西南北])(门|院)/;
-const RAW_MAX = 40;
-
-/** Working state: the place said so far. */
-interface State {
-  road?: Mention;
-  anchor?: Mention;
-  crossing2?: Mention;
-  relation?: string;
-  direction?: string;
-  distance?: number;
-  steps: PlaceStep[];
-  /** A direction said after the last step, for the next one. */
-  pendingDir?: string;
-  /** Names said before the road was known (from/pass/reach): the anchor once the road is. */
-  before: Mention[];
-}
-
-const copy = (s: State): State => ({ ...s, steps: [...s.steps], before: [...s.before] });
-
-/** The said text a name is resolved by: its roster name, or the text when it fits several. */
-const nameOf = (m: Mention) => (m.alternatives && m.alternatives.length > 1 ? m.text : m.canonical);
 
 /** Reads the place of a message from the roster names found in it. */
 export function parsePlace(roster: RosterIndex, compact: string, mentions: readonly Mention[]): ParsedPlace {
@@ -136,7 +121,7 @@ export function parsePlace(roster: RosterIndex, compact: string, mentions: reado
     if ("mod" in e) {
       const mod = e.mod;
       if (mod.kind === "correct") {
-        snapshot = copy(st);
+        snapshot = copyState(st);
         correcting = true;
         // "一中北门，说错了，南门": a gate or wing said alone corrects the landmark's.
         const fix = GATE_FIX.exec(
@@ -273,99 +258,4 @@ export function parsePlace(roster: RosterIndex, compact: string, mentions: reado
     .filter((a) => a.road || a.landmark);
   if (alts.length) said.alternatives = alts;
   return { location: finish(said, st, compact, names), spans };
-}
-
-function placeCrossing(
-  st: State,
-  w: Mention,
-  marker: Marker,
-  text: string,
-  newAnchor: (m: Mention | undefined) => void,
-): void {
-  const a = st.anchor;
-  if (a && a.kind !== "landmark" && (marker === "pass" || marker === "reach" || marker === "before")) {
-    const join = text.slice(a.end, w.start).replace(/^(?:路口|口)/, "");
-    const between =
-      marker === "reach" &&
-      !st.direction &&
-      !st.steps.length &&
-      (SPAN_AFTER.test(text.slice(w.end)) || /^(?:一直)?(?:到|至)$/.test(join));
-    if (between) st.crossing2 = w;
-    else
-      st.steps.push({
-        to: nameOfPublic(w),
-        stop: marker === "pass" ? "past" : marker === "before" ? "before" : "at",
-      });
-    return;
-  }
-  if (a && a.kind !== "landmark" && marker === "plain") {
-    const join = text.slice(a.end, w.start).replace(/[□]/g, "");
-    if (RANGE_JOIN.test(join) || SPAN_AFTER.test(text.slice(w.end))) {
-      st.crossing2 = w;
-      return;
-    }
-  }
-  if (a && a.kind === "landmark" && (marker === "pass" || marker === "reach" || marker === "before")) {
-    st.steps.push({
-      to: nameOfPublic(w),
-      stop: marker === "pass" ? "past" : marker === "before" ? "before" : "at",
-    });
-    return;
-  }
-  newAnchor(w);
-  if (marker === "pass" && st.direction === undefined) st.pendingDir = undefined;
-}
-
-const nameOfPublic = (m: Mention) => (m.alternatives && m.alternatives.length > 1 ? m.text : m.canonical);
-
-/** Once the road is known, the last name said before it that crosses it is where the walk starts. */
-function adoptBefore(
-  st: State,
-  road: Mention,
-  crossesRoad: (m: Mention, r: Mention | undefined) => boolean,
-  newAnchor: (m: Mention | undefined) => void,
-): void {
-  if (st.anchor) return;
-  const start = [...st.before].reverse().find((m) => crossesRoad(m, road));
-  if (start) {
-    const keep = { direction: st.direction, distance: st.distance, steps: st.steps };
-    newAnchor(start);
-    Object.assign(st, keep);
-  }
-  st.before = [];
-}
-
-function replaceMention(st: State, at: Mention, by: Mention): State {
-  const s = copy(st);
-  if (s.road === at) s.road = by;
-  else if (s.anchor === at) s.anchor = by;
-  return s;
-}
-
-function toSaid(st: State, compact: string): SaidLocation {
-  const said: SaidLocation = { raw: "" };
-  if (st.road) said.road = nameOfPublic(st.road);
-  const a = st.anchor;
-  if (a?.kind === "landmark") said.landmark = nameOfPublic(a);
-  else if (a) said.crossing = nameOfPublic(a);
-  if (st.crossing2) said.crossing2 = nameOfPublic(st.crossing2);
-  if (st.relation) said.landmarkRelation = st.relation;
-  if (st.direction) said.direction = st.direction;
-  if (st.distance) said.distanceMeters = st.distance;
-  if (st.steps.length) said.steps = st.steps;
-  if (!said.road && !a && st.before.length)
-    said.crossing = nameOfPublic(st.before[st.before.length - 1] as Mention);
-  if (st.road) {
-    const house = HOUSE_NUMBER.exec(compact.slice(st.road.end));
-    if (house?.[1]) said.houseNumber = `${house[1]}号`;
-  }
-  return said;
-}
-
-function finish(said: SaidLocation, st: State, compact: string, names: readonly Mention[]): SaidLocation {
-  const used = [st.road, st.anchor, st.crossing2].filter((m): m is Mention => Boolean(m));
-  const first = used.length ? Math.min(...used.map((m) => m.start)) : (names[0]?.start ?? 0);
-  const last = Math.max(...(used.length ? used : names).map((m) => m.end));
-  said.raw = compact.slice(first, Math.min(last + 12, first + RAW_MAX));
-  return said;
 }

@@ -11,7 +11,7 @@ import type { TaxonomyIndex } from "../core/taxonomy.ts";
 import { URGENT_WORDS } from "./category-lexicon.ts";
 import { type CategoryMatch, CategoryMatcher } from "./category-matcher.ts";
 import { detectChat, PROBLEM_HINT } from "./chat-detector.ts";
-import { maskNames } from "./place-grammar.ts";
+import { maskNames } from "./place-parse-state.ts";
 import { parsePlace } from "./place-parser.ts";
 import { enumeratedItems, joinedClauses } from "./problem-split.ts";
 import { RosterVocabulary } from "./roster-vocabulary.ts";
