@@ -1,6 +1,6 @@
 /**
  * Whether two characters sound alike (同音字): people typing place names by pinyin pick the wrong
- * character of the right sound (冬环路 for 东环路, 锦 → 金, 望 → 旺). Readings come from
+ * character of the right sound (冬城路 for 东城路, 锦 → 金, 望 → 旺). Readings come from
  * `@napi-rs/pinyin` (all readings of a polyphone), toneless, with the merges of the region's
  * accents that input methods tolerate too (in/ing, en/eng, z/zh, c/ch, s/sh).
  */
@@ -8,7 +8,7 @@ import { pinyin } from "@napi-rs/pinyin";
 
 const cache = new Map<string, readonly string[]>();
 
-/** Accent merges: 振新路 for 振兴路 (xin/xing), 陈/程 … */
+/** Accent merges: 新业路 for 兴业路 (xin/xing), 陈/程 … */
 function fold(syllable: string): string {
   return syllable
     .replace(/^([zcs])h/, "$1")

@@ -17,7 +17,7 @@ export { type PlaceIndex, placeIndex } from "./place-index.ts";
 export type PlaceStep =
   /** Crossings counted from where the walk is ("过了第二个红绿灯"): at, just past or just before the nth. */
   | { count: number; stop?: "at" | "past" | "before"; direction?: string }
-  /** Up to a named crossing of the road the walk is on ("快到光明街的地方" = before it). */
+  /** Up to a named crossing of the road the walk is on ("快到光华街的地方" = before it). */
   | { to: string; stop?: "at" | "past" | "before" }
   /** Onto the road crossing here ("右拐", "往南拐"). */
   | { turn: "left" | "right" | null; direction?: string; heading?: string }
@@ -43,7 +43,7 @@ export interface SaidLocation {
   gps?: LatLng;
   /** Further steps from the anchor (crossing or landmark), after `direction` and `distanceMeters`. */
   steps?: PlaceStep[];
-  /** Other places the reporter left open ("振兴路还是南环路", a correction they were unsure of). */
+  /** Other places the reporter left open ("兴业路还是西环路", a correction they were unsure of). */
   alternatives?: SaidLocation[];
   /** The segment the reporter picked among the choices offered. */
   segmentId?: string;
@@ -68,7 +68,7 @@ export function resolveLocation(roster: RosterIndex, said: SaidLocation): Locati
 /**
  * Merges the reporter's answer into the place said earlier (a pending case's question): a full
  * new place replaces the old one; a road that crosses the earlier road ("丰乐路的路灯不亮" then
- * "建设街口往东100米") is the crossing; bare directions, distances or a photo's GPS add to it.
+ * "朝阳街口往东100米") is the crossing; bare directions, distances or a photo's GPS add to it.
  */
 export function mergeLocationAnswer(
   roster: RosterIndex,

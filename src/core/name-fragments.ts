@@ -1,6 +1,6 @@
 /**
- * Parts of landmark names as people shorten them: "家家悦" for 家家悦超市泰山店 and 家家悦超市建设店,
- * "一中" for both gates of 桐河一中, "中石化加油站" for 中石化东环加油站. A part maps to every
+ * Parts of landmark names as people shorten them: "好又多" for 好又多超市东店 and 好又多超市西店,
+ * "二中" for both gates of 城关二中, "中石油加油站" for 中石油城东加油站. A part maps to every
  * landmark whose name or alias contains it (as one piece, or as a head and a tail with a gap), so a
  * short name that fits two branches is a question, not a guess.
  */
@@ -9,7 +9,7 @@ import { nameKey } from "./place-names.ts";
 
 /** Characters that say nothing about which place is meant on their own (门, 东门, 县, 店 …). */
 const VAGUE_CHARS = new Set("门口东西南北中店区县院路街道大小的号楼前后侧边里外内");
-/** Shortest part worth matching (two characters: 一中, 银座). */
+/** Shortest part worth matching (two characters: 二中, 银座). */
 const MIN_PART = 2;
 
 /** Whether a part names something by itself (not only 北门, 东院, 县). */
@@ -24,7 +24,7 @@ function partsOf(key: string): Set<string> {
   const out = new Set<string>();
   for (let i = 0; i < key.length; i++)
     for (let j = i + MIN_PART; j <= key.length; j++) out.add(key.slice(i, j));
-  // 中石化 + 加油站 from 中石化东环加油站: a head and a tail of the name, something left out between.
+  // 中石油 + 加油站 from 中石油城东加油站: a head and a tail of the name, something left out between.
   for (let h = MIN_PART; h < key.length; h++)
     for (let t = MIN_PART; h + t < key.length; t++) out.add(key.slice(0, h) + key.slice(key.length - t));
   return out;

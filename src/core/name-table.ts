@@ -1,10 +1,10 @@
 /**
  * Matching what people say against the roster's names, in tiers: the exact name (or alias); a name
- * family (建设路 when the roster has 建设东路 and 建设西路, 和平中路 when it has 和平东路/和平西路);
- * one character of the same sound (冬环路 → 东环路, via pinyin); one character off (丰月路 → 丰乐路,
- * 长江道 → 长江大道). Each tier returns every roster value that fits: two equally close names are
+ * family (朝阳路 when the roster has 朝阳东路 and 朝阳西路, 朝阳中路 when it has 朝阳东路/朝阳西路);
+ * one character of the same sound (冬城路 → 东城路, via pinyin); one character off (丰月路 → 丰乐路,
+ * 黄河道 → 黄河大道). Each tier returns every roster value that fits: two equally close names are
  * a question for the reporter, never a guess. A direction character is never edited away (东边路 is
- * not 东风路; 建设南路 is the 建设 family, not a typo of 建设东路).
+ * not 东胜路; 朝阳南路 is the 朝阳 family, not a typo of 朝阳东路).
  */
 import { soundsAlike } from "./homophones.ts";
 import { nameKey, withoutPlaceWords } from "./place-names.ts";
@@ -14,15 +14,15 @@ export type MatchTier = "exact" | "family" | "part" | "sound" | "typo";
 export interface NameMatch<T> {
   values: T[];
   tier: MatchTier;
-  /** A direction the said name carried that the matched name lacks ("文化东路" → 文化路, 东). */
+  /** A direction the said name carried that the matched name lacks ("新华东路" → 新华路, 东). */
   qualifier?: string;
 }
 
-/** Characters that qualify a road name by direction (建设东路, 人民北路, 和平中路). */
+/** Characters that qualify a road name by direction (朝阳东路, 胜利北路, 朝阳中路). */
 export const DIRECTION_CHARS = "东西南北中";
 /** Endings of road names, longest first. */
 const ROAD_SUFFIXES = ["大道", "大街", "胡同", "路", "街", "道", "巷"];
-/** Last characters that may stand for each other in a three-character name (光明路 for 光明街). */
+/** Last characters that may stand for each other in a three-character name (光华路 for 光华街). */
 const SUFFIX_CHARS = "路街道巷";
 /** Cost of a substitution by a character of the same sound; any other edit costs 1. */
 const SOUND_COST = 0.5;
@@ -34,7 +34,7 @@ function splitSuffix(key: string): { stem: string; suffix: string } | null {
 
 /**
  * Cost of substituting `b` (roster) for `a` (said) at position `i` of a name of `len`; null: never.
- * At the qualifier position (建设东路's 东) a direction is a different road of the family, not a typo.
+ * At the qualifier position (朝阳东路's 东) a direction is a different road of the family, not a typo.
  */
 function substitutionCost(a: string, b: string, i: number, len: number, qualifierAt: number): number | null {
   if (i === qualifierAt && (DIRECTION_CHARS.includes(a) || DIRECTION_CHARS.includes(b))) return null;
@@ -71,7 +71,7 @@ function oneInserted(short: string, long: string): boolean {
 export class NameTable<T> {
   private readonly byKey = new Map<string, T>();
   private readonly byLength = new Map<number, { key: string; value: T }[]>();
-  /** "建设路" → the values of 建设东路, 建设西路 … (stem + direction + suffix). */
+  /** "朝阳路" → the values of 朝阳东路, 朝阳西路 … (stem + direction + suffix). */
   private readonly families = new Map<string, T[]>();
   /** keys() is asked for every message; the table only changes while a roster is loaded. */
   private sortedKeys: string[] | null = null;
@@ -114,7 +114,7 @@ export class NameTable<T> {
     return this.fuzzy(key);
   }
 
-  /** The family a stem names ("建设路"), or the one a wrong qualifier names ("建设南路", "文化东路"). */
+  /** The family a stem names ("朝阳路"), or the one a wrong qualifier names ("朝阳南路", "新华东路"). */
   private family(key: string): NameMatch<T> | undefined {
     const members = this.families.get(key);
     if (members?.length) return { values: [...members], tier: "family" };

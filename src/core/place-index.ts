@@ -2,7 +2,7 @@
  * Name tables and geometry of one roster snapshot, built once and cached per RosterIndex: per road
  * its crossings by name, their positions along the road (metres from the first crossing when every
  * crossing has coordinates, else crossing numbers), its segments as index spans, the road that
- * continues it in a straight line past either end (建设西路 → 建设东路), and every landmark's
+ * continues it in a straight line past either end (朝阳西路 → 朝阳东路), and every landmark's
  * position along its road.
  */
 import { directionVector, distanceToPolyline, type LatLng, toLocal, unitVector, type Vec } from "./geo.ts";
@@ -57,7 +57,7 @@ export class PlaceIndex {
   constructor(readonly roster: RosterIndex) {
     for (const road of roster.roads.values()) this.roads.add(road.name, road);
     for (const road of roster.roads.values()) for (const a of road.aliases) this.roads.add(a, road);
-    // Parts that say a street or a road rather than a landmark (人民 of 人民北路, 建设 of 建设东路 …).
+    // Parts that say a street or a road rather than a landmark (人民 of 胜利北路, 朝阳 of 朝阳东路 …).
     const ignore = new Set<string>();
     for (const s of roster.segments.values()) ignore.add(s.street);
     for (const road of roster.roads.values())
@@ -82,7 +82,7 @@ export class PlaceIndex {
 
   /**
    * The crossing of road `p` that `name` names. The name of another roster road only matches exactly
-   * (人民南路 is not 人民北路's family); a stem matches its family member (人民路 → 人民南路).
+   * (胜利南路 is not 胜利北路's family); a stem matches its family member (胜利路 → 胜利南路).
    */
   crossingOf(p: RoadPlaces, name: string): number | undefined {
     const m = p.crossings.lookup(name);

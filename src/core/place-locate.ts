@@ -34,7 +34,7 @@ export type Attempt =
 
 export interface PlaceChoice {
   segmentId: string;
-  /** A short Chinese label: "建设东路（人民路至青龙路段）". */
+  /** A short Chinese label: "朝阳东路（胜利路至白云路段）". */
   label: string;
 }
 
@@ -53,7 +53,7 @@ export const MAX_CHOICES = 6;
 /** Confidence of a place resolved from exact names with nothing left open. */
 const FULL_CONFIDENCE = 0.95;
 
-/** The segment label shown in choices and receipts: "建设东路（人民路至青龙路段）". */
+/** The segment label shown in choices and receipts: "朝阳东路（胜利路至白云路段）". */
 export function segmentLabel(s: RosterSegment): string {
   return `${s.roadName}（${s.from}至${s.to}段）`;
 }
@@ -196,7 +196,7 @@ function applyStep(idx: PlaceIndex, states: WalkState[], step: PlaceStep): WalkS
     });
   if ("turn" in step)
     return each(states, false, (s) => {
-      // The heading the turn is made from ("往东走，到东环路口右拐").
+      // The heading the turn is made from ("往东走，到东城路口右拐").
       if (s.h === 0 && step.heading) setHeading(s, step.heading);
       return turn(idx, s, step.turn, step.direction);
     });

@@ -1,7 +1,7 @@
 /**
- * The readings a said location allows: each road its name may mean (exact, a family like 建设路 for
- * 建设东路/建设西路, a near name), each landmark (家家悦 for both branches), narrowed by what else was
- * said (the crossing, the landmark's road, a direction naming the branch: 建设路东段), and each
+ * The readings a said location allows: each road its name may mean (exact, a family like 朝阳路 for
+ * 朝阳东路/朝阳西路, a near name), each landmark (好又多 for both branches), narrowed by what else was
+ * said (the crossing, the landmark's road, a direction naming the branch: 朝阳路东段), and each
  * alternative the reporter left open. Each reading gets its anchor and is walked (place-locate.ts).
  */
 import type { SaidLocation } from "./location.ts";
@@ -136,7 +136,7 @@ function oneReading(
   if (p && said.crossing) {
     const i = idx.crossingOf(p, said.crossing);
     if (i === undefined) {
-      // "丰乐路建设大道口" named the other way round: Y's crossing list has X.
+      // "丰乐路朝阳大道口" named the other way round: Y's crossing list has X.
       const other = idx.roads.lookup(said.crossing)?.values ?? [];
       for (const o of other) {
         const q = idx.places.get(o.name);

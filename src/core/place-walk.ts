@@ -1,8 +1,8 @@
 /**
  * Walking along the roster's roads the way a reporter describes it: from an anchor (a crossing or a
  * landmark) in a heading, counting crossings ("过了第二个红绿灯"), going a distance ("往东300米"), up to
- * a named crossing ("快到光明街"), turning onto the crossing road ("右拐"), and on into the road that
- * continues the same line past an end (建设西路 → 建设东路). Positions are along-road coordinates of
+ * a named crossing ("快到光华街"), turning onto the crossing road ("右拐"), and on into the road that
+ * continues the same line past an end (朝阳西路 → 朝阳东路). Positions are along-road coordinates of
  * place-index.ts; the end of a walk is one segment, or two at a boundary crossing (either is right).
  */
 import { directionVector, dot, type Vec } from "./geo.ts";
@@ -195,7 +195,7 @@ export function segmentsAt(idx: PlaceIndex, s: WalkState): RosterSegment[] {
   return pick([...before, ...after]);
 }
 
-/** Both sides of an end crossing that another road continues (建设西路人民路口 = 建设东路人民路口). */
+/** Both sides of an end crossing that another road continues (朝阳西路胜利路口 = 朝阳东路胜利路口). */
 export function alsoAcross(idx: PlaceIndex, s: WalkState): RosterSegment[] {
   const k = s.at;
   if (k === null || s.side !== 0) return [];

@@ -123,7 +123,7 @@ export function parsePlace(roster: RosterIndex, compact: string, mentions: reado
       if (mod.kind === "correct") {
         snapshot = copyState(st);
         correcting = true;
-        // "一中北门，说错了，南门": a gate or wing said alone corrects the landmark's.
+        // "二中北门，说错了，南门": a gate or wing said alone corrects the landmark's.
         const fix = GATE_FIX.exec(
           text.slice(e.end).replace(/^[，,。…\s]*(?:嗯)?[，,]?(?:那是|应该是|是)?/, ""),
         );
@@ -169,7 +169,7 @@ export function parsePlace(roster: RosterIndex, compact: string, mentions: reado
     }
     const { w, marker, after } = e;
     if (marker === "not") {
-      // "不是文昌街": what it names is dropped (with what hangs on it).
+      // "不是新民街": what it names is dropped (with what hangs on it).
       if (st.road && nameOf(st.road) === nameOf(w)) corrected(0);
       else if (st.anchor && nameOf(st.anchor) === nameOf(w)) {
         correcting = true;
@@ -178,7 +178,7 @@ export function parsePlace(roster: RosterIndex, compact: string, mentions: reado
       correcting = snapshot !== null && correcting;
       continue;
     }
-    // "鲁泰路我记错了": a name followed straight by a correction is the wrong one.
+    // "泰和路我记错了": a name followed straight by a correction is the wrong one.
     const next = events[k + 1];
     const repeated = [st.road, st.anchor].some((m) => m && nameOf(m) === nameOf(w));
     if (repeated && next && "mod" in next && next.mod.kind === "correct" && next.start <= w.end + 1) {
@@ -227,7 +227,7 @@ export function parsePlace(roster: RosterIndex, compact: string, mentions: reado
       continue;
     }
     if (nameOf(w) === nameOf(st.road)) {
-      // The same road again: a fresh statement of the place on it ("……是文昌街南环路口").
+      // The same road again: a fresh statement of the place on it ("……是新民街西环路口").
       if (correcting) corrected(1);
       continue;
     }
@@ -241,7 +241,7 @@ export function parsePlace(roster: RosterIndex, compact: string, mentions: reado
       adoptBefore(st, w, crossesRoad, newAnchor);
       continue;
     }
-    // Another road named with the first: "民康路商都大道口" (the resolver reads either order).
+    // Another road named with the first: "丰乐路建设大道口" (the resolver reads either order).
     if (!st.anchor) st.anchor = w;
     else st.before.push(w);
   }

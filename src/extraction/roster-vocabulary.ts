@@ -25,7 +25,7 @@ export interface Mention extends PlaceName {
   end: number;
   text: string;
   typo: boolean;
-  /** Every roster name the text may mean when it fits several (家家悦 → both branches; 文化街 → 文化路, 文昌街). */
+  /** Every roster name the text may mean when it fits several (好又多 → both branches; 文化街 → 新华路, 新民街). */
   alternatives?: PlaceName[];
 }
 
@@ -203,7 +203,7 @@ export class RosterVocabulary {
   }
 
   /**
-   * Shortened landmark names (家家悦, 一中, 人民医院, 加油站): pieces of one or more landmarks' names
+   * Shortened landmark names (好又多, 二中, 妇幼医院, 加油站): pieces of one or more landmarks' names
    * that line up with token boundaries. A longer piece wins over a shorter exact name inside it
    * (北门菜市 over the crossing 北门).
    */
