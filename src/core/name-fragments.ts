@@ -12,11 +12,14 @@ const VAGUE_CHARS = new Set("门口东西南北中店区县院路街道大小的
 /** Shortest part worth matching (two characters: 二中, 银座). */
 const MIN_PART = 2;
 
-/** Whether a part names something by itself (not only 北门, 东院, 县). */
-function distinctive(part: string): boolean {
+/**
+ * Whether a part names something by itself (not only 北门, 东院, 县). The end of a name (医院, 公园)
+ * says what kind of place it is: one telling character is enough there.
+ */
+function distinctive(part: string, isEnd: boolean): boolean {
   let telling = 0;
   for (const ch of part) if (!VAGUE_CHARS.has(ch)) telling += 1;
-  return telling >= 2 || (telling >= 1 && part.length >= 3);
+  return telling >= 2 || (telling >= 1 && (part.length >= 3 || isEnd));
 }
 
 /** The parts of one name: every piece of two or more characters, and head + tail pairs. */
@@ -41,7 +44,7 @@ export class FragmentTable<T> {
   add(name: string, value: T): void {
     const key = nameKey(name);
     for (const part of partsOf(key)) {
-      if (this.ignore.has(part) || !distinctive(part)) continue;
+      if (this.ignore.has(part) || !distinctive(part, key.endsWith(part))) continue;
       const list = this.byPart.get(part) ?? [];
       if (!list.includes(value)) list.push(value);
       this.byPart.set(part, list);

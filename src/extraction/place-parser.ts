@@ -218,7 +218,11 @@ export function parsePlace(roster: RosterIndex, compact: string, mentions: reado
     // A road.
     if (!st.road) {
       corrected(0);
-      if (marker === "from" || marker === "pass" || marker === "reach") {
+      const pair = next && "w" in next && next.w.start - w.end <= 1 && crossesRoad(next.w, w);
+      if (pair && (marker === "pass" || marker === "reach")) {
+        // "经过X路Y路口": a place of its own, where the walk so far ends.
+        newAnchor(undefined);
+      } else if (marker === "from" || marker === "pass" || marker === "reach") {
         st.before.push(w);
         if (!onRoad) continue;
       }
