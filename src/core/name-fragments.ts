@@ -9,6 +9,20 @@ import { nameKey } from "./place-names.ts";
 
 /** Characters that say nothing about which place is meant on their own (门, 东门, 县, 店 …). */
 const VAGUE_CHARS = new Set("门口东西南北中店区县院路街道大小的号楼前后侧边里外内");
+/** Two-character ends of names that say the kind of place a reporter means by them alone (医院门口). */
+const PLACE_KINDS = new Set([
+  "医院",
+  "学校",
+  "小学",
+  "中学",
+  "公园",
+  "超市",
+  "商场",
+  "车站",
+  "银行",
+  "酒店",
+  "宾馆",
+]);
 /** Shortest part worth matching (two characters: 二中, 银座). */
 const MIN_PART = 2;
 
@@ -19,7 +33,7 @@ const MIN_PART = 2;
 function distinctive(part: string, isEnd: boolean): boolean {
   let telling = 0;
   for (const ch of part) if (!VAGUE_CHARS.has(ch)) telling += 1;
-  return telling >= 2 || (telling >= 1 && (part.length >= 3 || isEnd));
+  return telling >= 2 || (telling >= 1 && (part.length >= 3 || (isEnd && PLACE_KINDS.has(part))));
 }
 
 /** The parts of one name: every piece of two or more characters, and head + tail pairs. */

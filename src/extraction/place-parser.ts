@@ -140,6 +140,14 @@ export function parsePlace(roster: RosterIndex, compact: string, mentions: reado
       else if (mod.kind === "or") orNext = true;
       else if (mod.kind === "dir") {
         if (/^(?:往|向|朝)/.test(mod.word)) travel = mod.word;
+        // "往东路南": the side of the road after the way along it does not replace it.
+        if (
+          !correcting &&
+          st.direction &&
+          /^(?:往|向|朝|以)/.test(st.direction) &&
+          !/^(?:往|向|朝|以)/.test(mod.word)
+        )
+          continue;
         corrected(2);
         if (st.steps.length || st.distance) st.pendingDir = mod.word;
         else st.direction = mod.word;
@@ -191,6 +199,8 @@ export function parsePlace(roster: RosterIndex, compact: string, mentions: reado
       continue;
     }
     lastName = w;
+    // "某广场…公园秩序太差": a shortened name after a landmark said in full is talk about it, not a new place.
+    if (w.part && st.anchor?.kind === "landmark" && !st.anchor.part) continue;
     if (w.kind === "landmark") {
       corrected(1);
       if (marker !== "from" || !st.anchor || st.anchor.kind === "landmark") newAnchor(w);

@@ -25,7 +25,9 @@ export interface Mention extends PlaceName {
   end: number;
   text: string;
   typo: boolean;
-  /** Every roster name the text may mean when it fits several (好又多 → both branches; 文化街 → 新华路, 新民街). */
+  /** The text is a shortened landmark name (好又多 for 好又多超市东店). */
+  part?: boolean;
+  /** Every roster name the text may mean when it fits several (好又多 → both branches; 新华街 → 新华路, 新民街). */
   alternatives?: PlaceName[];
 }
 
@@ -230,6 +232,7 @@ export class RosterVocabulary {
           end,
           text: compact.slice(start, end),
           typo: false,
+          part: true,
           ...(values.length > 1 ? { alternatives: values } : {}),
         });
         break;
