@@ -1,20 +1,28 @@
 /**
- * Deterministic location resolution (DESIGN.md §5): a road plus a crossing, a direction word and a
- * distance, a second crossing, a landmark, or a photo's GPS, to one segment (路段) of the roster.
+ * Deterministic location resolution (DESIGN.md §5): what the reporter said (a road plus a crossing,
+ * a direction word and a distance, a second crossing, a landmark, steps counted along the road, or a
+ * photo's GPS) to one segment (路段) of the roster, or a question with choices (place-locate.ts).
  * Shared by every extractor; the LLM never picks segments. Names match through aliases, numeral
- * variants and one-character typos (place-names.ts).
+ * variants, name families and near names (name-table.ts).
  */
-import {
-  directionVector,
-  distanceToPolyline,
-  dot,
-  type LatLng,
-  toLocal,
-  unitVector,
-  type Vec,
-} from "./geo.ts";
-import { NameTable } from "./place-names.ts";
-import type { RosterIndex, RosterLandmark, RosterRoad, RosterSegment } from "./roster-index.ts";
+import type { LatLng } from "./geo.ts";
+import { placeIndex } from "./place-index.ts";
+import { locatePlace } from "./place-locate.ts";
+import type { RosterIndex, RosterSegment } from "./roster-index.ts";
+
+export { GPS_AMBIGUITY_M, GPS_MAX_DISTANCE_M, nearestSegment } from "./place-gps.ts";
+export { type PlaceIndex, placeIndex } from "./place-index.ts";
+
+/** One step of a walk after the anchor, in the order said. */
+export type PlaceStep =
+  /** Crossings counted from where the walk is ("过了第二个红绿灯"): at, just past or just before the nth. */
+  | { count: number; stop?: "at" | "past" | "before"; direction?: string }
+  /** Up to a named crossing of the road the walk is on ("快到光华街的地方" = before it). */
+  | { to: string; stop?: "at" | "past" | "before" }
+  /** Onto the road crossing here ("右拐", "往南拐"). */
+  | { turn: "left" | "right" | null; direction?: string; heading?: string }
+  /** A distance on ("往前再走一百米"). */
+  | { meters: number; direction?: string };
 
 /** A place as the reporter said it. Every field is optional but `raw`. */
 export interface SaidLocation {
@@ -33,6 +41,12 @@ export interface SaidLocation {
   houseNumber?: string;
   /** Where a photo was taken (EXIF GPS), used when the text pins no segment. */
   gps?: LatLng;
+  /** Further steps from the anchor (crossing or landmark), after `direction` and `distanceMeters`. */
+  steps?: PlaceStep[];
+  /** Other places the reporter left open ("兴业路还是西环路", a correction they were unsure of). */
+  alternatives?: SaidLocation[];
+  /** The segment the reporter picked among the choices offered. */
+  segmentId?: string;
   /** The phrase the place was read from. */
   raw: string;
 }
@@ -46,291 +60,15 @@ export type LocationResolution =
       candidates?: string[];
     };
 
-/**
- * A photo farther than this from every segment is not placed by GPS. Phone GPS is good to 5–20 m
- * in the open; 120 m also covers a photo taken from the far pavement of a wide road or across a
- * square, and stays under half of a typical 400–600 m town block.
- */
-export const GPS_MAX_DISTANCE_M = 120;
-/** Two roads whose distances to a photo differ by less than this are equally likely (a crossing). */
-export const GPS_AMBIGUITY_M = 15;
-/** |cos| of the angle between a direction word and a road above which the word points along it. */
-const ALONG_COS = 0.5;
-
-interface SegmentSpan {
-  segment: RosterSegment;
-  lo: number;
-  hi: number;
-}
-
-/** Per-road lookups: crossing names, crossing positions along the road, segment index spans. */
-interface RoadPlaces {
-  road: RosterRoad;
-  crossings: NameTable<number>;
-  /** Metres from the first crossing, when every crossing has coordinates. */
-  along: number[] | null;
-  points: (LatLng | null)[];
-  spans: SegmentSpan[];
-  textAxis: Vec | null;
-}
-
-/** Name tables and geometry of one roster snapshot (built once, cached per RosterIndex). */
-export class PlaceIndex {
-  readonly roads = new NameTable<RosterRoad>();
-  readonly landmarks = new NameTable<RosterLandmark>();
-  readonly places = new Map<string, RoadPlaces>();
-
-  constructor(readonly roster: RosterIndex) {
-    for (const road of roster.roads.values()) this.roads.add(road.name, road);
-    for (const road of roster.roads.values()) for (const a of road.aliases) this.roads.add(a, road);
-    for (const lm of roster.landmarks) this.landmarks.add(lm.name, lm);
-    for (const lm of roster.landmarks) for (const a of lm.aliases) this.landmarks.add(a, lm);
-    for (const road of roster.roads.values()) this.places.set(road.name, buildRoadPlaces(roster, road));
-  }
-}
-
-function buildRoadPlaces(roster: RosterIndex, road: RosterRoad): RoadPlaces {
-  const crossings = new NameTable<number>();
-  road.crossings.forEach((c, i) => {
-    crossings.add(c.name, i);
-    // A crossing that is itself a roster road is also known by that road's aliases.
-    for (const a of roster.roads.get(c.name)?.aliases ?? []) crossings.add(a, i);
-  });
-  const points = road.crossings.map((c) =>
-    c.lat != null && c.lng != null ? { lat: c.lat, lng: c.lng } : null,
-  );
-  let along: number[] | null = null;
-  if (points.length > 1 && points.every((p) => p !== null)) {
-    along = [0];
-    const origin = points[0] as LatLng;
-    for (let i = 1; i < points.length; i++) {
-      const a = toLocal(origin, points[i - 1] as LatLng);
-      const b = toLocal(origin, points[i] as LatLng);
-      along.push((along[i - 1] ?? 0) + Math.hypot(b.x - a.x, b.y - a.y));
-    }
-  }
-  const index = (name: string) => road.crossings.findIndex((c) => c.name === name);
-  const spans = roster.segmentsOf(road.name).flatMap((segment) => {
-    const a = index(segment.from);
-    const b = index(segment.to);
-    return a < 0 || b < 0 ? [] : [{ segment, lo: Math.min(a, b), hi: Math.max(a, b) }];
-  });
-  spans.sort((x, y) => x.lo - y.lo);
-  return { road, crossings, along, points, spans, textAxis: axisFromText(road) };
-}
-
-/** The forward direction of the crossing order as a vector, from "自西向东" or "东西向". */
-function axisFromText(road: RosterRoad): Vec | null {
-  const to = /向(东北|东南|西北|西南|东|西|南|北)/.exec(road.crossingsOrder)?.[1];
-  if (to) return directionVector(to);
-  if (/东西/.test(road.direction)) return { x: 1, y: 0 };
-  if (/南北/.test(road.direction)) return { x: 0, y: -1 };
-  return null;
-}
-
-const cache = new WeakMap<RosterIndex, PlaceIndex>();
-
-/** The place index of a roster snapshot (built on first use). */
-export function placeIndex(roster: RosterIndex): PlaceIndex {
-  let idx = cache.get(roster);
-  if (!idx) {
-    idx = new PlaceIndex(roster);
-    cache.set(roster, idx);
-  }
-  return idx;
-}
-
-/** Forward axis of a road at crossing `i` (towards higher crossing indices). */
-function axisAt(p: RoadPlaces, i: number): Vec | null {
-  const prev = p.points[Math.max(0, i - 1)];
-  const next = p.points[Math.min(p.points.length - 1, i + 1)];
-  return (prev && next && unitVector(prev, next)) || p.textAxis;
-}
-
-const MOVE_WORD = /往|向|朝|以|偏|外|方向|走/;
-
-function touching(p: RoadPlaces, i: number): SegmentSpan[] {
-  return p.spans.filter((s) => s.lo <= i && i <= s.hi);
-}
-
-/** The segment at crossing `i`, `sign` steps of `meters` along the road (sign 0: no side known). */
-function segmentNear(
-  p: RoadPlaces,
-  i: number,
-  sign: number,
-  meters: number | undefined,
-): SegmentSpan | undefined {
-  if (sign !== 0 && meters && meters > 0 && p.along) {
-    const target = (p.along[i] ?? 0) + sign * meters;
-    const at = (k: number) => p.along?.[k] ?? 0;
-    const hit = p.spans.find((s) =>
-      sign > 0 ? at(s.lo) <= target && target < at(s.hi) : at(s.lo) < target && target <= at(s.hi),
-    );
-    if (hit) return hit;
-    // Past the last crossing the roster knows: the end segment on that side.
-    const last = p.spans.reduce<SegmentSpan | undefined>((m, s) => (!m || s.hi > m.hi ? s : m), undefined);
-    const first = p.spans.reduce<SegmentSpan | undefined>((m, s) => (!m || s.lo < m.lo ? s : m), undefined);
-    if (sign > 0 && last && target >= at(last.hi)) return last;
-    if (sign < 0 && first && target <= at(first.lo)) return first;
-  }
-  const near = touching(p, i);
-  const inside = near.find((s) => s.lo < i && i < s.hi);
-  if (inside) return inside;
-  if (sign > 0) return near.find((s) => s.lo === i) ?? near[0];
-  if (sign < 0) return near.find((s) => s.hi === i) ?? near[0];
-  // A point exactly on a boundary belongs to either side (DESIGN.md §5): take the first.
-  return near[0];
-}
-
-function crossingName(p: RoadPlaces, i: number): string {
-  return p.road.crossings[i]?.name ?? "";
-}
-
-/** Resolves a place on a known road at crossing `i`, with the said direction and distance. */
-function atCrossing(
-  idx: PlaceIndex,
-  p: RoadPlaces,
-  i: number,
-  said: SaidLocation,
-  allowSwitch: boolean,
-): LocationResolution {
-  const v = directionVector(said.direction);
-  const axis = axisAt(p, i);
-  const c = v && axis ? dot(v, axis) : 0;
-  const sign = c >= ALONG_COS ? 1 : c <= -ALONG_COS ? -1 : 0;
-  const corner = /角/.test(said.direction ?? "");
-  const moves = !corner && (MOVE_WORD.test(said.direction ?? "") || Boolean(said.distanceMeters));
-  // "X路Y路口往北50米" on an east–west X: the place is on Y, north of X.
-  if (v && sign === 0 && moves && allowSwitch) {
-    const other = idx.places.get(crossingName(p, i));
-    const j = other?.crossings.match(p.road.name)?.value;
-    if (other && j !== undefined) {
-      const r = atCrossing(idx, other, j, said, false);
-      if (r.ok) return { ...r, how: `${other.road.name}（${p.road.name}路口${said.direction}）` };
-    }
-  }
-  const span = segmentNear(p, i, sign, said.distanceMeters);
-  if (!span) return { ok: false, reason: "unknown_crossing", road: p.road.name };
-  const dist = said.distanceMeters ? `${said.distanceMeters}米` : "";
-  const dir = sign !== 0 ? `${said.direction ?? ""}${dist}` : "";
-  return { ok: true, segment: span.segment, how: `${p.road.name}${crossingName(p, i)}路口${dir}` };
-}
-
-function between(p: RoadPlaces, i: number, j: number): LocationResolution {
-  const [lo, hi] = i < j ? [i, j] : [j, i];
-  const span = p.spans.find((s) => s.lo <= lo && hi <= s.hi);
-  if (span)
-    return {
-      ok: true,
-      segment: span.segment,
-      how: `${p.road.name}${crossingName(p, i)}与${crossingName(p, j)}之间`,
-    };
-  const overlapping = p.spans.filter((s) => s.hi > lo && s.lo < hi).map((s) => s.segment.id);
-  return { ok: false, reason: "ambiguous", road: p.road.name, candidates: overlapping };
-}
-
-/** The nearest segment to a GPS point (optionally on one road), if close enough and unambiguous. */
-export function nearestSegment(
-  roster: RosterIndex,
-  point: LatLng,
-  roadName?: string,
-): { segment: RosterSegment; distance: number } | { ambiguous: string[] } | null {
-  const idx = placeIndex(roster);
-  const scored: { segment: RosterSegment; road: string; distance: number }[] = [];
-  for (const p of idx.places.values()) {
-    if (roadName && p.road.name !== roadName) continue;
-    for (const s of p.spans) {
-      const line = p.points.slice(s.lo, s.hi + 1);
-      if (line.some((q) => q === null)) continue;
-      const { distance } = distanceToPolyline(point, line as LatLng[]);
-      scored.push({ segment: s.segment, road: p.road.name, distance });
-    }
-  }
-  scored.sort((a, b) => a.distance - b.distance);
-  const best = scored[0];
-  if (!best || best.distance > GPS_MAX_DISTANCE_M) return null;
-  const rival = scored.find((s) => s.road !== best.road);
-  if (rival && rival.distance - best.distance < GPS_AMBIGUITY_M) {
-    return { ambiguous: [best.segment.id, rival.segment.id] };
-  }
-  return { segment: best.segment, distance: best.distance };
-}
-
-function byGps(roster: RosterIndex, said: SaidLocation, road?: string): LocationResolution | null {
-  if (!said.gps) return null;
-  const near = nearestSegment(roster, said.gps, road);
-  if (!near) return null;
-  if ("ambiguous" in near) return { ok: false, reason: "ambiguous", candidates: near.ambiguous };
-  return { ok: true, segment: near.segment, how: `照片定位（距路段约${Math.round(near.distance)}米）` };
-}
-
-function byLandmark(
-  roster: RosterIndex,
-  idx: PlaceIndex,
-  name: string | undefined,
-): LocationResolution | null {
-  if (!name) return null;
-  const lm = idx.landmarks.match(name)?.value;
-  const seg = lm ? roster.segments.get(lm.segmentId) : undefined;
-  return lm && seg ? { ok: true, segment: seg, how: `地标「${lm.name}」` } : null;
-}
-
-/** Resolves a said location to one segment, or says why it cannot. */
+/** Resolves a said location to one segment, or says why it cannot (place-locate.ts). */
 export function resolveLocation(roster: RosterIndex, said: SaidLocation): LocationResolution {
-  const idx = placeIndex(roster);
-  const landmark = byLandmark(roster, idx, said.landmark);
-  let road = said.road ? idx.roads.match(said.road)?.value : undefined;
-  let crossingSaid = said.crossing;
-  if (!road && !said.road && said.crossing && !landmark) {
-    // Only one road was named ("丰乐路口"): it is the road.
-    road = idx.roads.match(said.crossing)?.value;
-    crossingSaid = undefined;
-  }
-  if (!road && said.road && said.crossing) {
-    // A named crossing said first ("幸福里解放大道口"): the road is the other one.
-    const other = idx.roads.match(said.crossing)?.value;
-    if (other && idx.places.get(other.name)?.crossings.match(said.road) !== undefined) {
-      road = other;
-      crossingSaid = said.road;
-    }
-  }
-  if (!road) {
-    // An unknown road name may be a landmark the reporter called a road.
-    const asLandmark = byLandmark(roster, idx, said.road);
-    const known = landmark ?? asLandmark ?? byGps(roster, said);
-    if (known) return known;
-    return said.road ? { ok: false, reason: "unknown_road" } : { ok: false, reason: "no_place" };
-  }
-  const p = idx.places.get(road.name);
-  if (!p || p.spans.length === 0) return { ok: false, reason: "road_only", road: road.name };
-
-  if (crossingSaid) {
-    const i = p.crossings.match(crossingSaid)?.value;
-    if (i === undefined) {
-      // "丰乐路建设大道口" named the other way round: Y's crossing list has X.
-      const other = idx.roads.match(crossingSaid)?.value;
-      const q = other ? idx.places.get(other.name) : undefined;
-      const j = q?.crossings.match(road.name)?.value;
-      if (q && j !== undefined) return atCrossing(idx, q, j, said, true);
-      if (landmark) return landmark;
-      return byGps(roster, said, road.name) ?? { ok: false, reason: "unknown_crossing", road: road.name };
-    }
-    if (said.crossing2) {
-      const j = p.crossings.match(said.crossing2)?.value;
-      if (j !== undefined && j !== i) return between(p, i, j);
-    }
-    return atCrossing(idx, p, i, said, true);
-  }
-  if (landmark) return landmark;
-  if (p.spans.length === 1 && p.spans[0])
-    return { ok: true, segment: p.spans[0].segment, how: "道路仅一个路段" };
-  return byGps(roster, said, road.name) ?? { ok: false, reason: "road_only", road: road.name };
+  return locatePlace(roster, said).resolution;
 }
 
 /**
  * Merges the reporter's answer into the place said earlier (a pending case's question): a full
  * new place replaces the old one; a road that crosses the earlier road ("丰乐路的路灯不亮" then
- * "建设街口往东100米") is the crossing; bare directions, distances or a photo's GPS add to it.
+ * "朝阳街口往东100米") is the crossing; bare directions, distances or a photo's GPS add to it.
  */
 export function mergeLocationAnswer(
   roster: RosterIndex,

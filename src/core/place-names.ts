@@ -1,8 +1,7 @@
 /**
- * Place-name normalization and matching shared by every extractor and the location resolver:
- * full-width forms, a few traditional characters, capital numerals (纬叁路 → 纬三路), digits inside
- * road names (纬3路 → 纬三路), and one-character typos (丰月路 → 丰乐路) when exactly one roster
- * name fits. Names come from the imported roster only.
+ * Place-name normalization shared by every extractor and the location resolver: full-width forms,
+ * a few traditional characters, capital numerals (纬叁路 → 纬三路), digits inside road names
+ * (纬3路 → 纬三路). Matching against the roster's names is in name-table.ts.
  */
 
 /** Capital (大写) numerals and other numeral variants people type, to the everyday ones. */
@@ -117,79 +116,8 @@ const PLACE_WORD_SUFFIXES = [
 ];
 
 /** The key without one trailing place word ("丰乐路口" → "丰乐路"). */
-function withoutPlaceWords(key: string): string[] {
+export function withoutPlaceWords(key: string): string[] {
   return PLACE_WORD_SUFFIXES.filter((w) => key.endsWith(w) && key.length - w.length >= 2).map((w) =>
     key.slice(0, -w.length),
   );
-}
-
-/** Number of positions where two equally long strings differ. */
-function hamming(a: string, b: string): number {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) d += 1;
-  return d;
-}
-
-/** A name table: keys (names and aliases, normalized) to the canonical value they stand for. */
-export class NameTable<T> {
-  private readonly byKey = new Map<string, T>();
-  private readonly byLength = new Map<number, { key: string; value: T }[]>();
-  /** keys() is asked for every message; the table only changes while a roster is loaded. */
-  private sortedKeys: string[] | null = null;
-
-  /** Adds `name` for `value`; the first value added under a key wins. */
-  add(name: string, value: T): void {
-    const key = nameKey(name);
-    if (!key || this.byKey.has(key)) return;
-    this.byKey.set(key, value);
-    this.sortedKeys = null;
-    const list = this.byLength.get(key.length) ?? [];
-    list.push({ key, value });
-    this.byLength.set(key.length, list);
-  }
-
-  exact(name: string): T | undefined {
-    return this.byKey.get(nameKey(name));
-  }
-
-  /**
-   * The value of `name` exactly, or of the one name one character away from it. A typo is only
-   * accepted in names of three or more characters, in a three-character name never in the last
-   * character (路/街 carry the meaning there), and only when a single roster value fits.
-   */
-  match(name: string): { value: T; typo: boolean } | undefined {
-    const key = nameKey(name);
-    for (const k of [key, ...withoutPlaceWords(key)]) {
-      const hit = this.byKey.get(k);
-      if (hit !== undefined) return { value: hit, typo: false };
-    }
-    const fuzzy = this.fuzzyKey(key);
-    return fuzzy === undefined ? undefined : { value: fuzzy, typo: true };
-  }
-
-  /** The single value one substitution away from `key` (already normalized), if any. */
-  fuzzyKey(key: string): T | undefined {
-    if (key.length < 3) return undefined;
-    const found = new Set<T>();
-    for (const cand of this.byLength.get(key.length) ?? []) {
-      if (key.length === 3 && cand.key.at(-1) !== key.at(-1)) continue;
-      if (hamming(cand.key, key) === 1) found.add(cand.value);
-    }
-    return found.size === 1 ? [...found][0] : undefined;
-  }
-
-  /** Every key, longest first (for scanning free text). */
-  keys(): readonly string[] {
-    this.sortedKeys ??= [...this.byKey.keys()].sort((a, b) => b.length - a.length);
-    return this.sortedKeys;
-  }
-
-  get(key: string): T | undefined {
-    return this.byKey.get(key);
-  }
-
-  /** Key lengths present in the table. */
-  lengths(): number[] {
-    return [...this.byLength.keys()];
-  }
 }

@@ -44,6 +44,15 @@ export interface ExtractionResult {
   reason: string;
   /** LLM tokens spent on this message (failed attempts and repairs too), when an LLM was asked. */
   usage?: { promptTokens: number; completionTokens: number; cachedPromptTokens?: number };
+  // ---- Place (set by the extraction policy for either path; see core/place-locate.ts) ----
+  /** The segment the place resolves to, or null when the bot must ask. */
+  placeSegmentId?: string | null;
+  /** 0–1: how sure the resolver is of that segment (0 when it must ask). */
+  placeConfidence?: number;
+  /** The segments to offer when the place fits a few ("1. 建设东路（人民路至青龙路段）"). */
+  placeChoices?: { segmentId: string; label: string }[];
+  /** The numbered question for those choices ("您说的是哪一处？1. … 2. …"), for a chat flow that takes a number. */
+  placeQuestion?: string;
 }
 
 /** A photo handed to an extractor: the bytes as received. */

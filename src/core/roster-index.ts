@@ -26,6 +26,9 @@ export interface RosterLandmark {
   aliases: string[];
   roadName: string;
   segmentId: string;
+  /** Position, when the roster gives one (same datum as the crossings). */
+  lat: number | null;
+  lng: number | null;
 }
 
 export interface RosterDepartment {

@@ -57,7 +57,13 @@ export interface CaseOutcome {
   text: string;
   tags: string[];
   expect: EvalCase["expect"];
-  got: { isReport: boolean; codes: (string | null)[]; segment: string | null; asks: boolean };
+  got: {
+    isReport: boolean;
+    codes: (string | null)[];
+    segment: string | null;
+    asks: boolean;
+    choices: string[];
+  };
   ok: { report: boolean; category: boolean | null; segment: boolean | null; both: boolean | null };
   latencyMs: number;
   extractor: string;
@@ -74,6 +80,8 @@ export interface EvalMetrics {
   segment: { accuracy: number; n: number };
   bothCorrect: { accuracy: number; n: number };
   askLocation: { precision: number; recall: number; expected: number; asked: number };
+  /** Cases that expect choices and where the bot asked: offered exactly those, or at least those. */
+  choices: { exact: number; covered: number; n: number };
   latencyMs: { median: number; p95: number };
   tokensPerReport: number | null;
   llmFallbacks: number;
@@ -172,6 +180,7 @@ function scoreCase(c: EvalCase, r: ExtractionResult, roster: RosterIndex, latenc
   const segment = place.ok ? place.segment.id : null;
   const codes = r.isReport ? r.problems.map((p) => p.categoryCode) : [];
   const asks = r.isReport && !place.ok;
+  const choices = asks ? (r.placeChoices ?? []).map((c) => c.segmentId) : [];
   const report = r.isReport === c.expect.is_report;
   const category = categoryOk(c.expect, codes);
   let seg: boolean | null = null;
@@ -192,7 +201,7 @@ function scoreCase(c: EvalCase, r: ExtractionResult, roster: RosterIndex, latenc
     text: c.text,
     tags: c.tags ?? [],
     expect: c.expect,
-    got: { isReport: r.isReport, codes, segment, asks },
+    got: { isReport: r.isReport, codes, segment, asks, choices },
     ok: { report, category, segment: seg, both },
     latencyMs,
     extractor: r.extractor,
@@ -226,6 +235,12 @@ export function computeMetrics(outcomes: readonly CaseOutcome[]): EvalMetrics {
   const expected = judged.filter((o) => expectAsk(o) === true).length;
   const lat = outcomes.map((o) => o.latencyMs).sort((a, b) => a - b);
   const withTokens = outcomes.filter((o) => o.tokens !== null && o.got.isReport);
+  const choiceCases = outcomes.filter((o) => o.expect.choices?.length && o.got.asks);
+  const same = (o: CaseOutcome) => {
+    const want = new Set(o.expect.choices);
+    return o.got.choices.length === want.size && o.got.choices.every((c) => want.has(c));
+  };
+  const covers = (o: CaseOutcome) => (o.expect.choices ?? []).every((c) => o.got.choices.includes(c));
   return {
     cases: outcomes.length,
     reportAccuracy: ratio(
@@ -236,6 +251,11 @@ export function computeMetrics(outcomes: readonly CaseOutcome[]): EvalMetrics {
     segment: { accuracy: ratio(seg.filter((o) => o.ok.segment).length, seg.length), n: seg.length },
     bothCorrect: { accuracy: ratio(both.filter((o) => o.ok.both).length, both.length), n: both.length },
     askLocation: { precision: ratio(tp, asked), recall: ratio(tp, expected), expected, asked },
+    choices: {
+      exact: ratio(choiceCases.filter(same).length, choiceCases.length),
+      covered: ratio(choiceCases.filter(covers).length, choiceCases.length),
+      n: choiceCases.length,
+    },
     latencyMs: { median: percentile(lat, 50), p95: percentile(lat, 95) },
     tokensPerReport: withTokens.length
       ? withTokens.reduce((s, o) => s + (o.tokens ?? 0), 0) / withTokens.length

@@ -31,6 +31,8 @@ export function formatReport(report: EvalReport, prices: TokenPrices | null = nu
     ["both correct 类别+路段", pct(m.bothCorrect.accuracy), String(m.bothCorrect.n)],
     ["ask location precision 追问位置精确率", pct(m.askLocation.precision), String(m.askLocation.asked)],
     ["ask location recall 追问位置召回率", pct(m.askLocation.recall), String(m.askLocation.expected)],
+    ["choices offered exactly 选项完全一致", pct(m.choices.exact), String(m.choices.n)],
+    ["choices include expected 选项包含期望", pct(m.choices.covered), String(m.choices.n)],
     ["latency median 延迟中位数", `${m.latencyMs.median.toFixed(2)} ms`, ""],
     ["latency p95 延迟 p95", `${m.latencyMs.p95.toFixed(2)} ms`, ""],
     ["tokens per report 每条上报 token", m.tokensPerReport === null ? "-" : m.tokensPerReport.toFixed(0), ""],
@@ -58,13 +60,14 @@ function formatByTag(byTag: EvalReport["byTag"]): string[] {
   const cell = (x: { accuracy: number; n: number }) => (x.n === 0 ? "-" : `${pct(x.accuracy)}/${x.n}`);
   return [
     "",
-    `${"tag".padEnd(w)}  cases  report   category     segment      both         ask P/R`,
+    `${"tag".padEnd(w)}  cases  report   category     segment      both         ask P/R        choices`,
     ...byTag.map(({ tag, metrics: m }) => {
       const ask =
         m.askLocation.expected + m.askLocation.asked === 0
           ? "-"
           : `${pct(m.askLocation.precision)}/${pct(m.askLocation.recall)}`;
-      return `${tag.padEnd(w)}  ${String(m.cases).padStart(5)}  ${pct(m.reportAccuracy).padEnd(7)}  ${cell(m.category).padEnd(11)}  ${cell(m.segment).padEnd(11)}  ${cell(m.bothCorrect).padEnd(11)}  ${ask}`;
+      const choices = m.choices.n === 0 ? "-" : `${pct(m.choices.exact)}/${m.choices.n}`;
+      return `${tag.padEnd(w)}  ${String(m.cases).padStart(5)}  ${pct(m.reportAccuracy).padEnd(7)}  ${cell(m.category).padEnd(11)}  ${cell(m.segment).padEnd(11)}  ${cell(m.bothCorrect).padEnd(11)}  ${ask.padEnd(13)}  ${choices}`;
     }),
   ];
 }

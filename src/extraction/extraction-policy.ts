@@ -5,9 +5,11 @@
  * which path decided and why (recorded on the case as extractor / extractorReason). Tokens the LLM
  * spent before failing stay on the result, so cost is not undercounted.
  */
+
+import { locatePlace } from "../core/place-locate.ts";
 import type { ExtractionInput, ExtractionResult, Extractor } from "../core/ports.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
-import { questionFor } from "./extraction-questions.ts";
+import { placeFields, questionFor } from "./extraction-questions.ts";
 import { LlmExtractionError, type LlmExtractor } from "./llm-extractor.ts";
 import { photoPosition } from "./photo-gps.ts";
 import type { RulesExtractor } from "./rules-extractor.ts";
@@ -70,8 +72,9 @@ export class ExtractionPolicy implements Extractor {
       result = { ...r, reason: `${why}，使用规则。${r.reason}` };
     }
     if (gps) result = { ...result, location: { ...result.location, gps } };
-    const question = questionFor(roster, result) ?? result.question;
-    return { ...result, ...(question ? { question } : {}) };
+    const located = locatePlace(roster, result.location);
+    const question = questionFor(roster, result, located) ?? result.question;
+    return { ...result, ...placeFields(located), ...(question ? { question } : {}) };
   }
 
   /**

@@ -2,9 +2,11 @@
  * The questions the bot asks when a report lacks something needed: a precise place, with an
  * example built from the roster itself (never a hard-coded name), or what the problem is.
  */
-import { type LocationResolution, resolveLocation } from "../core/location.ts";
+import type { LocationResolution } from "../core/location.ts";
+import { type LocatedPlace, locatePlace } from "../core/place-locate.ts";
 import type { ExtractionResult } from "../core/ports.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
+import { placeCandidatesQuestion, placeChoiceQuestion } from "./place-texts.ts";
 
 /** A sayable example of a precise place on `roadName` (or the roster's first road). */
 export function placeExample(roster: RosterIndex, roadName?: string): string {
@@ -31,10 +33,34 @@ export function locationQuestion(roster: RosterIndex, r: Extract<LocationResolut
 }
 
 /** The question to ask about a report, or undefined when nothing needed is missing. */
-export function questionFor(roster: RosterIndex, r: ExtractionResult): string | undefined {
+export function questionFor(
+  roster: RosterIndex,
+  r: ExtractionResult,
+  located?: LocatedPlace,
+): string | undefined {
   if (!r.isReport) return undefined;
-  const place = resolveLocation(roster, r.location);
-  if (!place.ok) return locationQuestion(roster, place);
+  const place = located ?? locatePlace(roster, r.location);
+  if (!place.resolution.ok) {
+    if (place.choices.length >= 2)
+      return placeCandidatesQuestion(
+        place.choices.map((c) => c.label),
+        placeExample(roster, place.resolution.road),
+      );
+    return locationQuestion(roster, place.resolution);
+  }
   if (!r.problems.some((p) => p.categoryCode)) return ASK_CATEGORY;
   return undefined;
+}
+
+/** The place fields of an extraction result: segment, confidence, choices and the numbered question. */
+export function placeFields(
+  located: LocatedPlace,
+): Pick<ExtractionResult, "placeSegmentId" | "placeConfidence" | "placeChoices" | "placeQuestion"> {
+  const choices = located.choices;
+  return {
+    placeSegmentId: located.resolution.ok ? located.resolution.segment.id : null,
+    placeConfidence: located.confidence,
+    placeChoices: choices,
+    ...(choices.length >= 2 ? { placeQuestion: placeChoiceQuestion(choices.map((c) => c.label)) } : {}),
+  };
 }

@@ -6,7 +6,9 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Jieba } from "@node-rs/jieba";
-import { NameTable, nameKey } from "../core/place-names.ts";
+import { placeIndex } from "../core/location.ts";
+import { NameTable } from "../core/name-table.ts";
+import { nameKey } from "../core/place-names.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
 
 export type NameKind = "road" | "crossing" | "landmark" | "street" | "person";
@@ -23,6 +25,10 @@ export interface Mention extends PlaceName {
   end: number;
   text: string;
   typo: boolean;
+  /** The text is a shortened landmark name (好又多 for 好又多超市东店). */
+  part?: boolean;
+  /** Every roster name the text may mean when it fits several (好又多 → both branches; 新华街 → 新华路, 新民街). */
+  alternatives?: PlaceName[];
 }
 
 export interface Token {
@@ -113,8 +119,8 @@ function buildJieba(words: Iterable<[string, NameKind]>): Jieba {
 export class RosterVocabulary {
   readonly names = new NameTable<PlaceName>();
   readonly jieba: Jieba;
-  /** Lengths of place names (3 and more characters), the typo windows to try. */
-  private readonly lengths: number[];
+  /** Lengths of text windows that may hold a misspelt name (a name's length, one more, one less). */
+  private readonly windows: number[];
 
   constructor(readonly roster: RosterIndex) {
     const add = (name: string, value: PlaceName) => this.names.add(name, value);
@@ -141,7 +147,8 @@ export class RosterVocabulary {
       words.push([key, v.kind]);
       if (v.kind !== "person" && key.length >= 3) lengths.add(key.length);
     }
-    this.lengths = [...lengths].sort((a, b) => b - a);
+    const windows = new Set([...lengths].flatMap((n) => [n + 1, n, n - 1]).filter((n) => n >= 3));
+    this.windows = [...windows].sort((a, b) => b - a);
     this.jieba = buildJieba(words);
   }
 
@@ -186,20 +193,63 @@ export class RosterVocabulary {
         if (v && v.kind !== "person" && free(at, at + key.length)) take(at, at + key.length, v, false);
       }
     }
-    this.findTypos(compact, tokens, free, take);
+    this.findTypos(compact, tokens, free, (start, end, values) => {
+      const first = values[0];
+      if (!first) return;
+      take(start, end, first, true);
+      const m = found.at(-1);
+      if (m && values.length > 1) m.alternatives = values;
+    });
+    this.findParts(compact, tokens, found, taken);
     return found.sort((a, b) => a.start - b.start);
+  }
+
+  /**
+   * Shortened landmark names (好又多, 二中, 妇幼医院, 加油站): pieces of one or more landmarks' names
+   * that line up with token boundaries. A longer piece wins over a shorter exact name inside it
+   * (北门菜市 over the crossing 北门).
+   */
+  private findParts(compact: string, tokens: readonly Token[], found: Mention[], taken: boolean[]): void {
+    const parts = placeIndex(this.roster).landmarkParts;
+    const ends = new Set(tokens.map((t) => t.end));
+    for (const first of tokens) {
+      if (!/^\p{Script=Han}/u.test(first.word) || FUNCTION_CHARS.has(first.word)) continue;
+      for (let len = Math.min(parts.longest(), compact.length - first.start); len >= 2; len--) {
+        const start = first.start;
+        const end = start + len;
+        if (!ends.has(end)) continue;
+        const inside = found.filter((m) => m.start < end && m.end > start);
+        if (inside.some((m) => m.start < start || m.end > end || m.end - m.start >= len)) continue;
+        const hit = parts.lookup(compact.slice(start, end));
+        if (!hit) continue;
+        for (const m of inside) found.splice(found.indexOf(m), 1);
+        for (let i = start; i < end; i++) taken[i] = true;
+        const values = hit.values.map((l) => ({ kind: "landmark" as const, canonical: l.name }));
+        const one = values[0] as PlaceName;
+        found.push({
+          ...one,
+          start,
+          end,
+          text: compact.slice(start, end),
+          typo: false,
+          part: true,
+          ...(values.length > 1 ? { alternatives: values } : {}),
+        });
+        break;
+      }
+    }
   }
 
   private findTypos(
     compact: string,
     tokens: readonly Token[],
     free: (s: number, e: number) => boolean,
-    take: (s: number, e: number, v: PlaceName, typo: boolean) => void,
+    take: (s: number, e: number, values: PlaceName[]) => void,
   ): void {
     const tokenAt = (i: number) => tokens.find((t) => t.start <= i && i < t.end);
     for (const first of tokens) {
       if (!canBeInName(first)) continue;
-      for (const len of this.lengths) {
+      for (const len of this.windows) {
         const start = first.start;
         const end = start + len;
         if (end > compact.length || !free(start, end)) continue;
@@ -211,8 +261,10 @@ export class RosterVocabulary {
         const inside = tokens.filter((t) => t.start > start && t.end <= end);
         if (!inside.every((t) => (t.word.length === 1 ? /\p{Script=Han}/u.test(t.word) : canBeInName(t))))
           continue;
-        const v = this.names.fuzzyKey(compact.slice(start, end));
-        if (v && v.kind !== "person" && v.kind !== "street") take(start, end, v, true);
+        const m = this.names.lookup(compact.slice(start, end));
+        if (!m || m.tier === "exact") continue;
+        const values = m.values.filter((v) => v.kind !== "person" && v.kind !== "street");
+        if (values.length > 0 && values.length === m.values.length) take(start, end, values);
       }
     }
   }

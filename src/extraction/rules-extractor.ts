@@ -11,7 +11,8 @@ import type { TaxonomyIndex } from "../core/taxonomy.ts";
 import { URGENT_WORDS } from "./category-lexicon.ts";
 import { type CategoryMatch, CategoryMatcher } from "./category-matcher.ts";
 import { detectChat, PROBLEM_HINT } from "./chat-detector.ts";
-import { maskNames, readPlace } from "./place-grammar.ts";
+import { maskNames } from "./place-parse-state.ts";
+import { parsePlace } from "./place-parser.ts";
 import { enumeratedItems, joinedClauses } from "./problem-split.ts";
 import { type Mention, RosterVocabulary } from "./roster-vocabulary.ts";
 import { normalizeMessage } from "./text-normalize.ts";
@@ -79,8 +80,10 @@ export class RulesExtractor implements Extractor {
     }
     const tokens = this.vocabulary.tokenize(text);
     const mentions = this.vocabulary.findNames(text, tokens);
-    const location = readPlace(this.roster, text, mentions);
-    const masked = maskNames(text, mentions);
+    // Place phrases (names, "过了第二个红绿灯", "往东300米") are masked before the category is read.
+    const parsed = parsePlace(this.roster, text, mentions);
+    const location = parsed.location;
+    const masked = maskNames(text, [...mentions, ...parsed.spans]);
     const best = this.categories.best(masked);
     const hasPlace = Boolean(location.road || location.landmark || location.crossing);
     const verdict = detectChat(masked, {

@@ -278,7 +278,13 @@ async function applyInTransaction(tx: Tx, roster: Roster): Promise<RosterApplyRe
   const dbLandmarkByName = new Map(dbLandmarks.map((l) => [l.name, l]));
   const rosterLandmarks = new Set(roster.landmarks.map((l) => l.name));
   for (const l of roster.landmarks) {
-    const data = { aliases: json(l.aliases), roadName: l.roadName, segmentId: l.segmentId };
+    const data = {
+      aliases: json(l.aliases),
+      roadName: l.roadName,
+      segmentId: l.segmentId,
+      lat: l.lat,
+      lng: l.lng,
+    };
     const existing = dbLandmarkByName.get(l.name);
     if (!existing) {
       await tx.landmark.create({ data: { name: l.name, ...data } });

@@ -99,6 +99,8 @@ export const LANDMARK_SHEET: SheetSpec = {
     { key: "aliases", header: "别名", synonyms: ["地标别名"] },
     { key: "road", header: "道路", synonyms: ["所在道路"], required: true },
     { key: "segment", header: "路段编号", synonyms: ["路段"], required: true },
+    { key: "lng", header: "经度" },
+    { key: "lat", header: "纬度" },
   ],
 };
 
@@ -871,7 +873,18 @@ class RowReader {
       this.locator.set(["landmarks", i, "aliases"], t.loc(row, "aliases"));
       this.locator.set(["landmarks", i, "road"], t.loc(row, "road"));
       this.locator.set(["landmarks", i, "segment"], t.loc(row, "segment"));
-      out.push({ name, aliases: splitList(t.get(row, "aliases")), road, segment });
+      this.locator.set(["landmarks", i, "lat"], t.loc(row, "lat"));
+      this.locator.set(["landmarks", i, "lng"], t.loc(row, "lng"));
+      const lat = this.number(t, row, "lat");
+      const lng = this.number(t, row, "lng");
+      out.push({
+        name,
+        aliases: splitList(t.get(row, "aliases")),
+        road,
+        segment,
+        ...(lat !== undefined ? { lat } : {}),
+        ...(lng !== undefined ? { lng } : {}),
+      });
     }
     return out;
   }

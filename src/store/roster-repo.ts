@@ -55,6 +55,8 @@ export async function loadRosterIndex(prisma: PrismaClient): Promise<RosterIndex
       aliases: list(l.aliases),
       roadName: l.roadName,
       segmentId: l.segmentId,
+      lat: l.lat,
+      lng: l.lng,
     })),
     departments: departments.map((d) => ({
       code: d.code,

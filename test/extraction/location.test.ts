@@ -13,7 +13,8 @@ import {
   resolveLocation,
   type SaidLocation,
 } from "../../src/core/location.ts";
-import { NameTable, normalizePlaceText } from "../../src/core/place-names.ts";
+import { NameTable } from "../../src/core/name-table.ts";
+import { normalizePlaceText } from "../../src/core/place-names.ts";
 import type { RosterIndex } from "../../src/core/roster-index.ts";
 import { loadRosterForEval } from "../../src/extraction/eval-harness.ts";
 
@@ -47,14 +48,16 @@ describe("names", () => {
     expect(at(zm, { landmark: "县人民医院附近" })).toBe("QN-2");
   });
 
-  it("accepts a typo only when exactly one name fits, and never in the suffix of a short name", () => {
+  it("accepts a typo only when exactly one name fits; a short name's suffix only as 路/街", () => {
     const t = new NameTable<string>();
     t.add("东风路", "a");
     t.add("东丰路", "b");
     t.add("人文路", "c");
     expect(t.match("东凤路")).toBeUndefined(); // 东风路 and 东丰路 both one character away
     expect(t.match("人闻路")).toEqual({ value: "c", typo: true });
-    expect(t.match("人文街")).toBeUndefined(); // 路 and 街 are different roads
+    // 路 for 街 (光明路 for 光明街) when the roster has no 人文街; never another last character.
+    expect(t.match("人文街")).toEqual({ value: "c", typo: true });
+    expect(t.match("人文园")).toBeUndefined();
     expect(t.match("人文")).toBeUndefined();
   });
 });
