@@ -5,6 +5,7 @@
 import { mkdir } from "node:fs/promises";
 import Fastify, { type FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
+import type { DingtalkBot } from "../../bots/dingtalk/dingtalk-bot.ts";
 import type { LarkBot } from "../../bots/lark/lark-bot.ts";
 import { SimulatorChannel } from "../../bots/simulator/simulator-channel.ts";
 import { registerSimulatorRoutes } from "../../bots/simulator/simulator-routes.ts";
@@ -73,6 +74,8 @@ export interface App {
   wechat: WechatRuntime | null;
   /** The Lark (Feishu) bot when LARK_APP_ID is set. */
   lark: LarkBot | null;
+  /** The DingTalk bot when DINGTALK_CLIENT_ID is set. */
+  dingtalk: DingtalkBot | null;
   /** Digest, reminders, escalation and rankings (src/schedule); started by `startScheduler`. */
   scheduler: Scheduler;
   reports: ReportService;
@@ -274,6 +277,21 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
     channels.set(lark.channel.name, lark.channel);
   }
+  let dingtalk: DingtalkBot | null = null;
+  if (config.dingtalk) {
+    // Loaded only when configured: the DingTalk SDK stays inside bots/dingtalk.
+    const { setupDingtalk } = await import("./dingtalk-setup.ts");
+    dingtalk = await setupDingtalk({
+      config: config.dingtalk,
+      sql,
+      prisma,
+      media,
+      roster: () => roster,
+      ingest,
+      log,
+    });
+    channels.set(dingtalk.channel.name, dingtalk.channel);
+  }
 
   const resumed = await inbox.resume();
   if (resumed > 0) log.info({ resumed }, "resuming inbound messages stored before the last stop");
@@ -284,6 +302,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
   await wechat?.start();
   await lark?.start();
+  await dingtalk?.start();
 
   return {
     config,
@@ -296,6 +315,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     simulator,
     wechat,
     lark,
+    dingtalk,
     scheduler: schedule.scheduler,
     reports: schedule.reports,
     calendars,
@@ -310,6 +330,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await schedule.scheduler.stop();
       await wechat?.stop();
       await lark?.stop();
+      await dingtalk?.stop();
       await server.close();
       await inbox.idle();
       await outbox.stop();
