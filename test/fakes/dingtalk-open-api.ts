@@ -82,6 +82,7 @@ export class FakeDingtalkOpenApi {
   private readonly frames = new Map<string, string>();
   private readonly ackWaiters = new Map<string, (() => void)[]>();
   private readonly calls = new Map<string, number[]>();
+  private readonly faults = new Map<string, { status: number; code: string }[]>();
   private server: Server | null = null;
   private wss: WebSocketServer | null = null;
   private readonly apiPerSecond: number;
@@ -171,6 +172,15 @@ export class FakeDingtalkOpenApi {
     }
   }
 
+  /** Resolves once `n` connections have been opened in all. */
+  async opened(n: number, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.connectionsOpened < n || this.connected === 0) {
+      if (Date.now() > deadline) throw new Error(`only ${this.connectionsOpened} stream connections opened`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   /** Cuts every stream connection, as a network failure would. */
   dropConnections(): void {
     for (const ws of this.sockets) ws.terminate();
@@ -178,6 +188,11 @@ export class FakeDingtalkOpenApi {
 
   get connected(): number {
     return [...this.sockets].filter((ws) => ws.readyState === 1).length;
+  }
+
+  /** The next call of `path` fails with `status` and `code` (a DingTalk outage, say). */
+  failNext(path: string, status: number, code: string): void {
+    this.faults.set(path, [...(this.faults.get(path) ?? []), { status, code }]);
   }
 
   /** Makes every issued token invalid (as if it expired). */
@@ -195,7 +210,7 @@ export class FakeDingtalkOpenApi {
     const frame = callbackFrame(topic, data, { appId: this.clientId, connectionId: "conn-fake" });
     const text = JSON.stringify(frame);
     this.frames.set(frame.headers.messageId, text);
-    if (this.connected === 0) throw new Error("no stream connection to push to");
+    // With no connection the push waits: DingTalk pushes an unacknowledged callback again.
     this.broadcast(text);
     return frame.headers.messageId;
   }
@@ -209,6 +224,8 @@ export class FakeDingtalkOpenApi {
   private accept(ws: WebSocket): void {
     this.connectionsOpened += 1;
     this.sockets.add(ws);
+    // Pushes not acknowledged yet (lost with a dropped connection) come again on the new one.
+    for (const [id, frame] of this.frames) if (!this.acks.has(id)) ws.send(frame);
     ws.on("close", () => this.sockets.delete(ws));
     ws.on("message", (raw) => {
       const ack = JSON.parse(raw.toString()) as {
@@ -305,6 +322,8 @@ export class FakeDingtalkOpenApi {
     }
     this.authorize(req);
     this.throttle(path);
+    const fault = this.faults.get(path)?.shift();
+    if (fault) throw fail(fault.status, fault.code, "故障注入");
     const b = json();
     if (path === "/v1.0/robot/groupMessages/send") return { body: this.groupSend(b) };
     if (path === "/v1.0/robot/oToMessages/batchSend") return { body: this.otoSend(b) };
