@@ -73,7 +73,7 @@ describe("DingTalk channel", () => {
     expect(param.title).toBe("案件 ZM20261126-001");
     expect(param.text).toContain("@黄卫东"); // cannot @ through this API: the name stays as text
     expect(fake.otoMessages.map((m) => m.userIds)).toEqual([[CHIEF.staffId]]);
-    expect((fake.otoMessages[0]?.param as { text: string }).text).toContain("已同时发在工作群");
+    expect(String(fake.otoMessages[0]?.param.text)).toContain("已同时发在工作群");
     // A receipt is not copied to anyone.
     await bot.channel.send(message({ kind: "receipt", mentions: [] }), { idempotencyKey: "rc:1" });
     expect(fake.otoMessages).toHaveLength(1);
@@ -86,7 +86,7 @@ describe("DingTalk channel", () => {
     });
     const [mediaId] = [...fake.media.keys()];
     expect(fake.media.size).toBe(1);
-    expect((fake.groupMessages[0]?.param as { text: string }).text).toContain(`![](${mediaId})`);
+    expect(String(fake.groupMessages[0]?.param.text)).toContain(`![](${mediaId})`);
   });
 
   it("renews a rejected token and retries only what failed", async () => {
