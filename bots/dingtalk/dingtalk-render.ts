@@ -8,6 +8,11 @@ import { DINGTALK_TEXT } from "./dingtalk-text.ts";
 
 /** Markdown titles show in the chat list and notifications: keep them short. */
 const TITLE_MAX = 20;
+/**
+ * Room left for the markdown inside groupMessages' 15,000-byte msgParam (the JSON around it, the
+ * title and the escapes of quotes and newlines take the rest).
+ */
+export const MARKDOWN_MAX_BYTES = 12_000;
 
 export interface Rendered {
   title: string;
@@ -63,5 +68,14 @@ export function renderMarkdown(
   const title = message.caseNumber
     ? DINGTALK_TEXT.cardTitle(message.caseNumber)
     : first.slice(0, TITLE_MAX) || DINGTALK_TEXT.messageTitle;
-  return { title, markdown: lines.join("\n\n"), atUserIds: [...new Set(atUserIds)] };
+  return { title, markdown: fit(lines.join("\n\n")), atUserIds: [...new Set(atUserIds)] };
+}
+
+/** Cuts markdown that would not fit into one DingTalk message, saying so. */
+export function fit(markdown: string): string {
+  if (Buffer.byteLength(markdown) <= MARKDOWN_MAX_BYTES) return markdown;
+  const room = MARKDOWN_MAX_BYTES - Buffer.byteLength(DINGTALK_TEXT.truncated);
+  let end = markdown.length;
+  while (end > 0 && Buffer.byteLength(markdown.slice(0, end)) > room) end = Math.floor(end * 0.95);
+  return `${markdown.slice(0, end)}${DINGTALK_TEXT.truncated}`;
 }

@@ -7,6 +7,7 @@ export const DINGTALK_TEXT = {
   cardTitle: (num: string) => `案件 ${num}`,
   /** Under a message whose buttons are not shown as a card: the same commands, to type. */
   typedCommands: (list: string) => `回复本消息或 @路长通：${list}`,
+  truncated: "\n\n……（内容过长，已截断，完整内容请在网页控制台查看）",
   /** The one-to-one copy of a group message for a chief: where it was posted. */
   directCopy: (text: string) => `${text}\n\n（已同时发在工作群）`,
   servedChats: (list: string) => `钉钉机器人已启动（Stream 模式），服务的群：${list}`,

@@ -151,3 +151,12 @@ describe("robot messages → InboundMessage", () => {
     expect(r.atUserIds).toEqual(["zm0006"]);
   });
 });
+
+describe("long messages", () => {
+  it("cut to fit DingTalk's 15,000-byte msgParam, saying so", () => {
+    const long = { chatId: "dingtalk:c", text: "案件汇总".repeat(3000), mentions: [], kind: "digest" };
+    const r = renderMarkdown(long, { userIdOf: () => null, canAt: false, mediaIds: [], typedActions: false });
+    expect(Buffer.byteLength(JSON.stringify({ title: r.title, text: r.markdown }))).toBeLessThan(15_000);
+    expect(r.markdown).toContain("内容过长，已截断");
+  });
+});
