@@ -68,11 +68,11 @@ export function renderMarkdown(
   const title = message.caseNumber
     ? DINGTALK_TEXT.cardTitle(message.caseNumber)
     : first.slice(0, TITLE_MAX) || DINGTALK_TEXT.messageTitle;
-  return { title, markdown: fit(lines.join("\n\n")), atUserIds: [...new Set(atUserIds)] };
+  return { title, markdown: fitMessage(lines.join("\n\n")), atUserIds: [...new Set(atUserIds)] };
 }
 
 /** Cuts markdown that would not fit into one DingTalk message, saying so. */
-export function fit(markdown: string): string {
+export function fitMessage(markdown: string): string {
   if (Buffer.byteLength(markdown) <= MARKDOWN_MAX_BYTES) return markdown;
   const room = MARKDOWN_MAX_BYTES - Buffer.byteLength(DINGTALK_TEXT.truncated);
   let end = markdown.length;
