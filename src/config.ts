@@ -4,6 +4,12 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
+import {
+  checkDingtalkEnv,
+  type DingtalkConfig,
+  dingtalkEnvShape,
+  toDingtalkConfig,
+} from "../bots/dingtalk/dingtalk-config.ts";
 import { checkLarkEnv, type LarkConfig, larkEnvShape, toLarkConfig } from "../bots/lark/lark-config.ts";
 import {
   checkWechatEnv,
@@ -108,6 +114,8 @@ const schema = z
     ...wechatEnvShape,
     // Lark / Feishu: LARK_APP_ID, LARK_APP_SECRET, LARK_MODE … (bots/lark/lark-config.ts, docs/lark.md)
     ...larkEnvShape,
+    // DingTalk: DINGTALK_CLIENT_ID, DINGTALK_CHATS … (bots/dingtalk/dingtalk-config.ts, docs/dingtalk.md)
+    ...dingtalkEnvShape,
     // Web console: CONSOLE_PASSWORD, SESSION_SECRET … (src/web/console/console-config.ts, docs/console.md)
     ...consoleEnvShape,
     // LLM extraction: LLM_BASE_URL, LLM_MODEL … (src/extraction/llm-config.ts, docs/extraction.md)
@@ -116,6 +124,7 @@ const schema = z
   .superRefine((e, ctx) => {
     checkWorkCalendarEnv(e, ctx);
     checkLarkEnv(e, ctx);
+    checkDingtalkEnv(e, ctx);
     checkLlmEnv(e, ctx);
     checkWechatEnv(e, ctx);
   });
@@ -203,6 +212,8 @@ export interface Config {
   schedule: ScheduleConfig;
   /** Lark / Feishu bot; null when LARK_APP_ID is not set (docs/lark.md). */
   lark: LarkConfig | null;
+  /** DingTalk robot in Stream mode; null when DINGTALK_CLIENT_ID is not set (docs/dingtalk.md). */
+  dingtalk: DingtalkConfig | null;
   /** The 精细办 web console (docs/console.md). */
   console: ConsoleConfig;
   /** LLM extraction; null when LLM_BASE_URL is not set: the offline rules extractor (docs/extraction.md). */
@@ -245,6 +256,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     schedule: toScheduleConfig(e),
     wechat: toWechatConfig(e, dataDir),
     lark: toLarkConfig(e),
+    dingtalk: toDingtalkConfig(e),
     console: toConsoleConfig(e),
     // The raw env: an empty LLM_TEMPERATURE means "do not send one" (empty values are dropped above).
     llm: toLlmConfig(e, env),

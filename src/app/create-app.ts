@@ -5,6 +5,7 @@
 import { mkdir } from "node:fs/promises";
 import Fastify, { type FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
+import type { DingtalkBot } from "../../bots/dingtalk/dingtalk-bot.ts";
 import type { LarkBot } from "../../bots/lark/lark-bot.ts";
 import { SimulatorChannel } from "../../bots/simulator/simulator-channel.ts";
 import { registerSimulatorRoutes } from "../../bots/simulator/simulator-routes.ts";
@@ -77,6 +78,8 @@ export interface App {
   /** The LLM runtime when LLM_BASE_URL is set; `llmChecked` resolves when its start check is done. */
   llm: LlmRuntime | null;
   llmChecked: Promise<void>;
+  /** The DingTalk bot when DINGTALK_CLIENT_ID is set. */
+  dingtalk: DingtalkBot | null;
   /** Digest, reminders, escalation and rankings (src/schedule); started by `startScheduler`. */
   scheduler: Scheduler;
   reports: ReportService;
@@ -286,6 +289,21 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
     channels.set(lark.channel.name, lark.channel);
   }
+  let dingtalk: DingtalkBot | null = null;
+  if (config.dingtalk) {
+    // Loaded only when configured: the DingTalk SDK stays inside bots/dingtalk.
+    const { setupDingtalk } = await import("./dingtalk-setup.ts");
+    dingtalk = await setupDingtalk({
+      config: config.dingtalk,
+      sql,
+      prisma,
+      media,
+      roster: () => roster,
+      ingest,
+      log,
+    });
+    channels.set(dingtalk.channel.name, dingtalk.channel);
+  }
 
   const resumed = await inbox.resume();
   if (resumed > 0) log.info({ resumed }, "resuming inbound messages stored before the last stop");
@@ -296,6 +314,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
   await wechat?.start();
   await lark?.start();
+  await dingtalk?.start();
 
   return {
     config,
@@ -310,6 +329,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     lark,
     llm,
     llmChecked,
+    dingtalk,
     scheduler: schedule.scheduler,
     reports: schedule.reports,
     calendars,
@@ -324,6 +344,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await schedule.scheduler.stop();
       await wechat?.stop();
       await lark?.stop();
+      await dingtalk?.stop();
       await server.close();
       await inbox.idle();
       await outbox.stop();

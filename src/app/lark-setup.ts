@@ -6,13 +6,7 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { LarkBot } from "../../bots/lark/lark-bot.ts";
 import type { LarkConfig } from "../../bots/lark/lark-config.ts";
-import type {
-  CaseCardView,
-  InboundOutcome,
-  LarkCaseSource,
-  LarkInbox,
-  LarkMediaSource,
-} from "../../bots/lark/lark-ports.ts";
+import type { CaseCardView, InboundOutcome, LarkCaseSource, LarkInbox } from "../../bots/lark/lark-ports.ts";
 import type { LarkRateLimiter } from "../../bots/lark/lark-rate-limiter.ts";
 import { categoryText, deadlineText, placeText } from "../conversation/case-view.ts";
 import { STATE_LABELS } from "../core/case-lifecycle.ts";
@@ -26,6 +20,7 @@ import { type CaseRow, toCaseRecord } from "../store/case-mapper.ts";
 import type { PrismaClient } from "../store/generated/client.ts";
 import type { MediaStore } from "../store/media-store.ts";
 import { fromDbDate, type Sql } from "../store/sql.ts";
+import { mediaSource } from "./media-source.ts";
 
 /** Cards looked at when a case changes: the assignment, notices with buttons, a few re-sends. */
 const MAX_CARDS_PER_CASE = 20;
@@ -111,20 +106,6 @@ export function caseCardSource(
       return Boolean(
         sql.get('SELECT 1 AS x FROM "OutboxMessage" WHERE platformMessageId = ? LIMIT 1', messageId),
       );
-    },
-  };
-}
-
-/** Stored photos and charts by hash. */
-export function mediaSource(sql: Sql, media: MediaStore): LarkMediaSource {
-  return {
-    async read(hash: string) {
-      const row = sql.get<{ path: string; mime: string }>(
-        'SELECT path, mime FROM "Media" WHERE hash = ?',
-        hash,
-      );
-      if (!row) return null;
-      return { data: new Uint8Array(await media.read(row.path)), mime: row.mime };
     },
   };
 }

@@ -31,6 +31,9 @@ export class ConversationService {
     const roster = this.deps.roster();
     const s = msg.sender;
     if (s.larkOpenId) return roster.personByLark(s.larkOpenId) ?? null;
+    // DingTalk senders are known by their roster 钉钉ID only, never by name (issue 18).
+    if (s.key.startsWith("dingtalk:"))
+      return s.dingtalkId ? (roster.personByDingtalk(s.dingtalkId) ?? null) : null;
     if (s.wechatId) {
       const p = roster.personByWechat(s.wechatId);
       if (p) return p;

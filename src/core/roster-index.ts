@@ -55,6 +55,7 @@ export class RosterIndex {
   readonly landmarks: RosterLandmark[];
   private readonly byLark = new Map<string, Person>();
   private readonly byWechat = new Map<string, Person>();
+  private readonly byDingtalk = new Map<string, Person>();
   private readonly byName = new Map<string, Person[]>();
   private readonly segmentsByRoad = new Map<string, RosterSegment[]>();
   private readonly departmentByCode = new Map<string, RosterDepartment>();
@@ -64,6 +65,7 @@ export class RosterIndex {
       this.people.set(p.id, p);
       if (p.larkOpenId) this.byLark.set(p.larkOpenId, p);
       if (p.wechatId) this.byWechat.set(p.wechatId, p);
+      if (p.dingtalkId) this.byDingtalk.set(p.dingtalkId, p);
       const same = this.byName.get(p.name) ?? [];
       same.push(p);
       this.byName.set(p.name, same);
@@ -88,6 +90,10 @@ export class RosterIndex {
 
   personByWechat(wechatId: string): Person | undefined {
     return this.byWechat.get(wechatId);
+  }
+
+  personByDingtalk(userId: string): Person | undefined {
+    return this.byDingtalk.get(userId);
   }
 
   /** Name is a fallback key (WeChat ids change between logins); only an unambiguous name matches. */

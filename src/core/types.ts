@@ -34,6 +34,8 @@ export interface Person {
   phone: string;
   larkOpenId: string | null;
   wechatId: string | null;
+  /** DingTalk userid (员工 UserID, the `senderStaffId` of robot messages); the only key that gives rights there. */
+  dingtalkId?: string | null;
   roles: PersonRole[];
 }
 
@@ -71,6 +73,8 @@ export interface Sender {
   name: string;
   larkOpenId?: string;
   wechatId?: string;
+  /** DingTalk userid (senderStaffId), when the sender belongs to the organisation. */
+  dingtalkId?: string;
 }
 
 /** An image attached to an inbound message: raw bytes as received. */

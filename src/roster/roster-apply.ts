@@ -108,13 +108,15 @@ async function applyInTransaction(tx: Tx, roster: Roster): Promise<RosterApplyRe
   const targetById = new Map(target.map((p) => [p.id, p]));
   const dbPersonById = new Map(dbPeople.map((p) => [p.id, p]));
 
-  // Lark and WeChat ids are unique: free the ones moving to another person before writing.
+  // Lark, WeChat and DingTalk ids are unique: free the ones moving to another person before writing.
   const larkOwner = new Map(target.filter((p) => p.larkOpenId).map((p) => [p.larkOpenId, p.id]));
   const wechatOwner = new Map(target.filter((p) => p.wechatId).map((p) => [p.wechatId, p.id]));
+  const dingtalkOwner = new Map(target.filter((p) => p.dingtalkId).map((p) => [p.dingtalkId, p.id]));
   for (const p of dbPeople) {
-    const data: { larkOpenId?: null; wechatId?: null } = {};
+    const data: { larkOpenId?: null; wechatId?: null; dingtalkId?: null } = {};
     if (p.larkOpenId && (larkOwner.get(p.larkOpenId) ?? p.id) !== p.id) data.larkOpenId = null;
     if (p.wechatId && (wechatOwner.get(p.wechatId) ?? p.id) !== p.id) data.wechatId = null;
+    if (p.dingtalkId && (dingtalkOwner.get(p.dingtalkId) ?? p.id) !== p.id) data.dingtalkId = null;
     if (Object.keys(data).length > 0) {
       await tx.person.update({ where: { id: p.id }, data });
       Object.assign(p, data);
@@ -127,6 +129,7 @@ async function applyInTransaction(tx: Tx, roster: Roster): Promise<RosterApplyRe
       phone: p.phone,
       larkOpenId: p.larkOpenId,
       wechatId: p.wechatId,
+      dingtalkId: p.dingtalkId ?? null,
       roles: json(p.roles),
     };
     const existing = dbPersonById.get(p.id);
@@ -383,7 +386,7 @@ async function applyInTransaction(tx: Tx, roster: Roster): Promise<RosterApplyRe
 
 /**
  * Keeps ids stable when a person's phone changes: a roster person whose id is not in the database
- * takes the id of the existing person with the same Lark id, else WeChat id, else phone, else (when
+ * takes the id of the existing person with the same Lark id, else WeChat id, else DingTalk id, else phone, else (when
  * that person has no contact details at all) the same name. Each existing person is matched once.
  */
 function matchExistingPeople(
@@ -394,6 +397,7 @@ function matchExistingPeople(
     phone: string;
     larkOpenId: string | null;
     wechatId: string | null;
+    dingtalkId: string | null;
   }[],
 ): Map<string, string> {
   const rosterIds = new Set(people.map((p) => p.id));
@@ -408,8 +412,9 @@ function matchExistingPeople(
     const match =
       (p.larkOpenId ? candidates.find((e) => e.larkOpenId === p.larkOpenId) : undefined) ??
       (p.wechatId ? candidates.find((e) => e.wechatId === p.wechatId) : undefined) ??
+      (p.dingtalkId ? candidates.find((e) => e.dingtalkId === p.dingtalkId) : undefined) ??
       (p.phone ? candidates.find((e) => e.phone === p.phone) : undefined) ??
-      candidates.find((e) => !e.phone && !e.larkOpenId && !e.wechatId && e.name === p.name);
+      candidates.find((e) => !e.phone && !e.larkOpenId && !e.wechatId && !e.dingtalkId && e.name === p.name);
     if (match) {
       claimed.add(match.id);
       renamed.set(p.id, match.id);

@@ -101,6 +101,7 @@ export const RosterPersonSchema = z.strictObject({
   phone: phoneText,
   lark_open_id: optionalText("飞书ID"),
   wechat_id: optionalText("微信ID"),
+  dingtalk_id: optionalText("钉钉ID"),
 });
 
 export const RosterCrossingSchema = z.strictObject({
@@ -322,14 +323,15 @@ export function normalizeItemCode(raw: string): string {
   return /^\d{1,4}$/.test(s) ? s.padStart(5, "0") : s;
 }
 
-/** The stable id of a person: from phone, else Lark open id, else WeChat id, else name. */
+/** The stable id of a person: from phone, else Lark open id, else WeChat id, else DingTalk id, else name. */
 export function personId(p: {
   name: string;
   phone?: string;
   lark_open_id?: string;
   wechat_id?: string;
+  dingtalk_id?: string;
 }): string {
-  const key = p.phone || p.lark_open_id || p.wechat_id || p.name;
+  const key = p.phone || p.lark_open_id || p.wechat_id || p.dingtalk_id || p.name;
   return `p_${key}`;
 }
 
@@ -382,7 +384,7 @@ export interface PersonGrouping {
 }
 
 /**
- * Groups mentions into people. Mentions sharing a phone, Lark id or WeChat id are one person. A
+ * Groups mentions into people. Mentions sharing a phone, Lark, WeChat or DingTalk id are one person. A
  * mention with a name only joins the one identified person of that name (people often give the
  * phone once); with no such person it joins other name-only mentions of that name.
  */
@@ -477,6 +479,7 @@ function identifierKeys(p: RosterFilePerson): string[] {
   if (p.phone) keys.push(`phone:${p.phone}`);
   if (p.lark_open_id) keys.push(`lark:${p.lark_open_id}`);
   if (p.wechat_id) keys.push(`wechat:${p.wechat_id}`);
+  if (p.dingtalk_id) keys.push(`dingtalk:${p.dingtalk_id}`);
   return keys;
 }
 
@@ -498,6 +501,7 @@ function groupId(refs: readonly PersonRef[]): string {
     phone: firstOf(refs, (p) => p.phone),
     lark_open_id: firstOf(refs, (p) => p.lark_open_id),
     wechat_id: firstOf(refs, (p) => p.wechat_id),
+    dingtalk_id: firstOf(refs, (p) => p.dingtalk_id),
   });
 }
 
@@ -510,6 +514,7 @@ function groupPerson(group: PersonGroup): Person {
     phone: firstOf(group.refs, (p) => p.phone) ?? "",
     larkOpenId: firstOf(group.refs, (p) => p.lark_open_id) ?? null,
     wechatId: firstOf(group.refs, (p) => p.wechat_id) ?? null,
+    dingtalkId: firstOf(group.refs, (p) => p.dingtalk_id) ?? null,
     roles: ROLE_ORDER.filter((r) => roles.has(r)),
   };
 }

@@ -47,8 +47,19 @@ const personColumns = (prefix: string, key: string, bare: boolean): ColumnSpec[]
   { key: `${key}Phone`, header: `${prefix}电话`, synonyms: bare ? ["电话"] : [] },
   { key: `${key}Lark`, header: `${prefix}飞书ID`, synonyms: bare ? ["飞书ID"] : [] },
   { key: `${key}Wechat`, header: `${prefix}微信ID`, synonyms: bare ? ["微信ID"] : [] },
+  { key: `${key}Dingtalk`, header: `${prefix}钉钉ID`, synonyms: bare ? ["钉钉ID"] : [] },
   { key: `${key}Title`, header: `${prefix}职务`, synonyms: bare ? ["职务"] : [] },
 ];
+
+/** Column keys of one person's name and contact fields in a sheet. */
+interface PersonKeys {
+  name: string;
+  phone: string;
+  lark: string;
+  wechat: string;
+  dingtalk: string;
+  title: string;
+}
 
 export const SEGMENT_SHEET: SheetSpec = {
   sheet: "路段",
@@ -123,6 +134,7 @@ const personSheet = (sheet: string): SheetSpec => ({
     { key: "phone", header: "电话" },
     { key: "lark", header: "飞书ID" },
     { key: "wechat", header: "微信ID" },
+    { key: "dingtalk", header: "钉钉ID" },
   ],
 });
 export const INSPECTOR_SHEET: SheetSpec = personSheet("督查员");
@@ -551,7 +563,7 @@ class RowReader {
   private person(
     t: BoundTable,
     row: Row,
-    keys: { name: string; phone: string; lark: string; wechat: string; title: string },
+    keys: PersonKeys,
     path: RosterPath,
     defaultTitle: string,
     mark = true,
@@ -560,9 +572,10 @@ class RowReader {
     const phone = normalizePhone(t.get(row, keys.phone));
     const lark = t.get(row, keys.lark).normalize("NFKC");
     const wechat = t.get(row, keys.wechat).normalize("NFKC");
+    const dingtalk = t.get(row, keys.dingtalk).normalize("NFKC");
     const title = t.get(row, keys.title) || defaultTitle;
     if (name === "") {
-      if (phone || lark || wechat) this.error(t.loc(row, keys.name), "填写了联系方式但缺少姓名");
+      if (phone || lark || wechat || dingtalk) this.error(t.loc(row, keys.name), "填写了联系方式但缺少姓名");
       return undefined;
     }
     if (mark) this.markPerson(t, row, keys, path);
@@ -572,21 +585,18 @@ class RowReader {
       phone: phone || undefined,
       lark_open_id: lark || undefined,
       wechat_id: wechat || undefined,
+      dingtalk_id: dingtalk || undefined,
     };
   }
 
-  private markPerson(
-    t: BoundTable,
-    row: Row,
-    keys: { name: string; phone: string; lark: string; wechat: string; title: string },
-    path: RosterPath,
-  ): void {
+  private markPerson(t: BoundTable, row: Row, keys: PersonKeys, path: RosterPath): void {
     this.locator.set(path, t.loc(row, keys.name));
     this.locator.set([...path, "name"], t.loc(row, keys.name));
     this.locator.set([...path, "title"], t.loc(row, t.has(keys.title) ? keys.title : keys.name));
     this.locator.set([...path, "phone"], t.loc(row, t.has(keys.phone) ? keys.phone : keys.name));
     this.locator.set([...path, "lark_open_id"], t.loc(row, t.has(keys.lark) ? keys.lark : keys.name));
     this.locator.set([...path, "wechat_id"], t.loc(row, t.has(keys.wechat) ? keys.wechat : keys.name));
+    this.locator.set([...path, "dingtalk_id"], t.loc(row, t.has(keys.dingtalk) ? keys.dingtalk : keys.name));
   }
 
   roads(t: BoundTable, crossingTable: BoundTable | undefined): RosterFileRoad[] {
@@ -606,6 +616,7 @@ class RowReader {
       phone: `${k}Phone`,
       lark: `${k}Lark`,
       wechat: `${k}Wechat`,
+      dingtalk: `${k}Dingtalk`,
       title: `${k}Title`,
     });
 
@@ -783,6 +794,7 @@ class RowReader {
       ["phone", "l1Phone", "电话"],
       ["lark_open_id", "l1Lark", "飞书ID"],
       ["wechat_id", "l1Wechat", "微信ID"],
+      ["dingtalk_id", "l1Dingtalk", "钉钉ID"],
     ] as const;
     for (const [field, key, label] of fields) {
       const mine = person[field];
@@ -934,6 +946,7 @@ class RowReader {
           phone: "contactPhone",
           lark: "contactLark",
           wechat: "contactWechat",
+          dingtalk: "contactDingtalk",
           title: "contactTitle",
         },
         ["departments", acc.index, "contacts", contacts.length],
@@ -953,7 +966,14 @@ class RowReader {
       const p = this.person(
         t,
         row,
-        { name: "name", phone: "phone", lark: "lark", wechat: "wechat", title: "title" },
+        {
+          name: "name",
+          phone: "phone",
+          lark: "lark",
+          wechat: "wechat",
+          dingtalk: "dingtalk",
+          title: "title",
+        },
         [field, out.length],
         "",
       );

@@ -166,9 +166,14 @@ export function validateRosterFile(file: RosterFile, options: ValidateOptions = 
   return problems;
 }
 
-const FIELD_NAMES = { phone: "电话", lark_open_id: "飞书ID", wechat_id: "微信ID" } as const;
+const FIELD_NAMES = {
+  phone: "电话",
+  lark_open_id: "飞书ID",
+  wechat_id: "微信ID",
+  dingtalk_id: "钉钉ID",
+} as const;
 type IdField = keyof typeof FIELD_NAMES;
-const ID_FIELDS: readonly IdField[] = ["phone", "lark_open_id", "wechat_id"];
+const ID_FIELDS: readonly IdField[] = ["phone", "lark_open_id", "wechat_id", "dingtalk_id"];
 
 /** One person, one name and one of each identifier. */
 function validatePeople(file: RosterFile, loc: ProblemLocator): RosterProblem[] {
@@ -193,7 +198,9 @@ function validatePeople(file: RosterFile, loc: ProblemLocator): RosterProblem[] 
       );
       const other = earlier ?? first;
       const field = sharedField(other.person, ref.person);
-      const how = field ? `${FIELD_NAMES[field]}“${other.person[field]}”` : "同一人的电话/飞书ID/微信ID";
+      const how = field
+        ? `${FIELD_NAMES[field]}“${other.person[field]}”`
+        : "同一人的电话/飞书ID/微信ID/钉钉ID";
       report(
         namePath,
         `${how}在${loc.ref(other.path, namePath)}登记为“${other.person.name}”，此处姓名为“${ref.person.name}”`,

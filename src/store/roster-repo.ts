@@ -29,6 +29,7 @@ export async function loadRosterIndex(prisma: PrismaClient): Promise<RosterIndex
       phone: p.phone,
       larkOpenId: p.larkOpenId,
       wechatId: p.wechatId,
+      dingtalkId: p.dingtalkId,
       roles: list(p.roles) as PersonRole[],
     })),
     roads: roads.map((r) => ({

@@ -22,6 +22,7 @@ export interface DemoPerson {
   phone?: string;
   lark_open_id?: string;
   wechat_id?: string;
+  dingtalk_id?: string;
 }
 export interface DemoRoster {
   format: string;
@@ -70,14 +71,17 @@ export const SEGMENT_HEADERS = [
   "三级路长电话",
   "三级路长飞书ID",
   "三级路长微信ID",
+  "三级路长钉钉ID",
   "二级路长",
   "二级路长电话",
   "二级路长飞书ID",
   "二级路长微信ID",
+  "二级路长钉钉ID",
   "一级路长",
   "一级路长电话",
   "一级路长飞书ID",
   "一级路长微信ID",
+  "一级路长钉钉ID",
   "起点经度",
   "起点纬度",
   "终点经度",
@@ -91,6 +95,7 @@ export function demoSheets(demo: DemoRoster, options: { crossingSheet?: boolean 
     p?.phone ?? null,
     p?.lark_open_id ?? null,
     p?.wechat_id ?? null,
+    p?.dingtalk_id ?? null,
   ];
   const segments: Cell[][] = [SEGMENT_HEADERS];
   for (const road of demo.roads) {
@@ -129,13 +134,14 @@ export function demoSheets(demo: DemoRoster, options: { crossingSheet?: boolean 
       ...demo.departments.map((d): Cell[] => [d.code, d.name, d.handles.join("、"), null, null, null, null]),
     ],
     督查员: [
-      ["姓名", "职务", "电话", "飞书ID", "微信ID"],
+      ["姓名", "职务", "电话", "飞书ID", "微信ID", "钉钉ID"],
       ...demo.inspectors.map((p): Cell[] => [
         p.name,
         p.title ?? null,
         p.phone ?? null,
         p.lark_open_id ?? null,
         p.wechat_id ?? null,
+        p.dingtalk_id ?? null,
       ]),
     ],
   };

@@ -52,6 +52,7 @@ describe("loadRosterFile (JSON)", () => {
       phone: "13907000006",
       larkOpenId: "ou_zm0006",
       wechatId: "wxid_zm0006",
+      dingtalkId: "zm0006",
       roles: ["chief3"],
     });
     // 余鹏飞 is the 二级路长 of several segments: still one person.
