@@ -117,16 +117,34 @@ export function toSaid(st: State, compact: string): SaidLocation {
   return said;
 }
 
+/** Words that close a place phrase right after a name or a direction/distance ("…路口", "…门口", "…附近"). */
+const PLACE_TAIL =
+  /^(?:与|和|跟|交叉口|交叉路口|十字路口|丁字路口|路口|口子|口|处|附近|旁边|边上|这边|那边|这儿|那儿|这里|那里|一带|周边|对面|门口|大门口|正门|[东西南北]门|[东西南北]{1,2}角|[东西南北]侧|路[东西南北]|以[东西南北]|[东西南北]面|上|的)+/;
+
+/**
+ * The place phrase as said: from the first name used to the end of the last name, direction or
+ * distance that follows on (with the words that close it, "路口", "门口"). The rest of the message is
+ * the problem, so the phrase must not reach into it.
+ */
 export function finish(
   said: SaidLocation,
   st: State,
   compact: string,
   names: readonly Mention[],
+  spans: readonly { start: number; end: number }[] = [],
 ): SaidLocation {
   const used = [st.road, st.anchor, st.crossing2].filter((m): m is Mention => Boolean(m));
   const first = used.length ? Math.min(...used.map((m) => m.start)) : (names[0]?.start ?? 0);
-  const last = Math.max(...(used.length ? used : names).map((m) => m.end));
-  said.raw = compact.slice(first, Math.min(last + 12, first + RAW_MAX));
+  let end = Math.max(...(used.length ? used : names).map((m) => m.end));
+  // Extend over the spans (names, directions, distances) that follow on, each after at most a tail.
+  const after = [...spans].filter((x) => x.end > end).sort((a, b) => a.start - b.start);
+  for (;;) {
+    end += PLACE_TAIL.exec(compact.slice(end))?.[0].length ?? 0;
+    const next = after.find((x) => x.start <= end && x.end > end);
+    if (!next || next.end - first > RAW_MAX) break;
+    end = next.end;
+  }
+  said.raw = compact.slice(first, Math.min(end, first + RAW_MAX));
   return said;
 }
 

@@ -264,12 +264,12 @@ export function parsePlace(roster: RosterIndex, compact: string, mentions: reado
     const other = toSaid(snapshot, compact);
     const said = toSaid(st, compact);
     if (other.road || other.landmark || other.crossing) said.alternatives = [other];
-    return { location: finish(said, st, compact, names), spans };
+    return { location: finish(said, st, compact, names, spans), spans };
   }
   const said = toSaid(st, compact);
   const alts = alternatives
     .map((a) => toSaid(replaceMention(st, a.at, a.by), compact))
     .filter((a) => a.road || a.landmark);
   if (alts.length) said.alternatives = alts;
-  return { location: finish(said, st, compact, names), spans };
+  return { location: finish(said, st, compact, names, spans), spans };
 }

@@ -167,3 +167,12 @@ describe("the extraction result carries the place", () => {
     expect(th.landmarks.find((l) => l.name === "县政府")).toMatchObject({ lat: 36.114, lng: 117.1905 });
   });
 });
+
+describe("the place phrase as said", () => {
+  it("ends where the place words end, so the problem text stays whole", () => {
+    const raw = (text: string) => thRules.extractSync(text).location.raw;
+    expect(raw("泰山大街光明街口往东一百米路中间有个井盖没了，很危险")).toBe("泰山大街光明街口往东一百米");
+    expect(raw("泰山大街光明街口有人占道经营<script>")).toBe("泰山大街光明街口");
+    expect(raw("泰山大街和光明街交叉口东北角垃圾桶满了")).toBe("泰山大街和光明街交叉口东北角");
+  });
+});
