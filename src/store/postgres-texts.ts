@@ -33,13 +33,13 @@ export const COPY_TEXTS = {
       .join("；"),
   schemaMismatch: (detail: string) => `两边的表结构不一致（${detail}）：请确认两边都已应用本版本的全部迁移`,
   targetNotEmpty: (tables: string[]) =>
-    `目标数据库不是空的（${tables.join("、")} 中已有数据）：为免覆盖，只能复制到空库。请换一个新建的数据库`,
+    `目标数据库不是空的（已有表或数据：${tables.join("、")}）：为免覆盖，只能复制到空库。请换一个新建的数据库`,
   rowInvalid: (table: string, row: number, column: string, why: string) =>
     `表 ${table} 第 ${row} 行的 ${column} 无法转换：${why}`,
   countMismatch: (table: string, source: number, target: number) =>
     `表 ${table} 行数不一致：源 ${source} 行，目标 ${target} 行`,
-  failed: (table: string, message: string) =>
-    `复制表 ${table} 时失败：${message}。目标数据库已回滚，没有写入任何数据`,
+  failed: (table: string, message: string) => `复制表 ${table} 时失败：${message}`,
+  rolledBack: (message: string) => `${message}。目标数据库已回滚，没有写入任何数据`,
   migrating: (where: string) => `目标库 ${where}：应用 PostgreSQL 迁移…`,
   table: (table: string, rows: number, ms: number) => `  ${table}：${rows} 行（${ms} ms）`,
   sequences: (count: number) => `  已重置 ${count} 个自增序列`,
