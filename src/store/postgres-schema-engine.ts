@@ -1,8 +1,9 @@
 // Prisma's WebAssembly schema engine on PostgreSQL, through the pg driver adapter (the same engine the
 // SQLite path drives in schema-engine.ts). What works and what does not is in docs/postgresql.md.
 import { PrismaPg } from "@prisma/adapter-pg";
-import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 import type * as WasmBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
+import type { Pool } from "pg";
 import {
   isEmptyScript,
   loadBindings,
@@ -33,7 +34,7 @@ async function withPostgresEngine<T>(
   const tracking = trackConnections({
     provider: inner.provider,
     adapterName: inner.adapterName,
-    connect: () => inner.connect(),
+    connect: async () => wholeScripts(await inner.connect()),
     // The adapter's own shadow database cannot work (docs/postgresql.md); nothing here needs one.
     connectToShadowDb: () => Promise.reject(new Error("no shadow database: diff two schemas instead")),
   });
@@ -54,6 +55,28 @@ async function withPostgresEngine<T>(
   } finally {
     await tracking.disposeAll();
   }
+}
+
+/**
+ * adapter-pg's executeScript splits a script on every ";" and runs the pieces one by one, so a ";" in a
+ * string literal or a comment breaks a migration (checked: `DEFAULT 'a;b'` failed with "unterminated
+ * quoted string"), and a failure half-way leaves the statements before it applied. Prisma's native
+ * engine sends the script whole; so does this: one simple-protocol query, which PostgreSQL runs as one
+ * implicit transaction, so a migration applies entirely or not at all. Errors go through the adapter's
+ * own conversion, so the engine reports them as it does any database error.
+ */
+function wholeScripts(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const pg = adapter as SqlDriverAdapter & { underlyingDriver(): Pool; onError(error: unknown): never };
+  if (typeof pg.underlyingDriver !== "function" || typeof pg.onError !== "function")
+    throw new Error("@prisma/adapter-pg without underlyingDriver/onError: check its version");
+  adapter.executeScript = async (script: string) => {
+    try {
+      await pg.underlyingDriver().query(script);
+    } catch (error) {
+      pg.onError(error);
+    }
+  };
+  return adapter;
 }
 
 /** Applies the pending migrations of `migrationsList` to the database at `url`; returns the names applied. */

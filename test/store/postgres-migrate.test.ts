@@ -133,6 +133,45 @@ describe.skipIf(!server.available)("migratePostgres on a real PostgreSQL server"
     }
   });
 
+  it("applies a migration whole: a ';' in a literal or comment is fine, and a failure leaves none of it", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "luzhang-pg-script-"));
+    await cp(POSTGRES_MIGRATIONS_DIR, dir, { recursive: true });
+    const add = async (name: string, sql: string) => {
+      await mkdir(path.join(dir, name));
+      await writeFile(path.join(dir, name, "migration.sql"), sql);
+    };
+    await add(
+      "99990101000000_semicolons",
+      `-- one; two\nALTER TABLE "Setting" ADD COLUMN "a" TEXT NOT NULL DEFAULT 'x;y';\n`,
+    );
+    const url = await server.createDatabase("script");
+    try {
+      expect(await migratePostgres({ url, migrationsDir: dir, log: () => {} })).toContain(
+        "99990101000000_semicolons",
+      );
+      const column = `SELECT column_default AS d FROM information_schema.columns WHERE table_name = 'Setting' AND column_name = $1`;
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      expect((await client.query(column, ["a"])).rows).toEqual([{ d: "'x;y'::text" }]);
+
+      await add(
+        "99990102000000_broken",
+        `ALTER TABLE "Setting" ADD COLUMN "b" TEXT;\nSELECT * FROM "NoSuchTable";\n`,
+      );
+      await expect(migratePostgres({ url, migrationsDir: dir, log: () => {} })).rejects.toThrow(
+        /NoSuchTable/,
+      );
+      expect((await client.query(column, ["b"])).rows).toEqual([]);
+      const failed = await client.query(
+        "SELECT finished_at FROM _prisma_migrations WHERE migration_name = '99990102000000_broken'",
+      );
+      expect(failed.rows).toEqual([{ finished_at: null }]);
+      await client.end();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("says which server it could not reach", async () => {
     await expect(
       migratePostgres({ url: "postgres://app:secret@127.0.0.1:1/none", log: () => {} }),
