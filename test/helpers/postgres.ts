@@ -42,6 +42,20 @@ async function adminQuery(sql: string, params: unknown[] = []): Promise<pg.Query
   }
 }
 
+/**
+ * Drops a test database. FORCE ends the test's own leftover sessions, but refuses (42501) while an
+ * autovacuum worker, a superuser process, is on the database (seen under load right after the tests
+ * made their tables); a plain DROP ends autovacuum workers itself, so that is the fallback.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  try {
+    await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "42501") throw error;
+    await adminQuery(`DROP DATABASE IF EXISTS "${name}"`);
+  }
+}
+
 /** Checks the server once per test file; registers the clean-up of the databases the file creates. */
 export async function postgresServer(): Promise<PostgresServer> {
   let reason = "";
@@ -58,7 +72,7 @@ export async function postgresServer(): Promise<PostgresServer> {
   }
   const created: string[] = [];
   afterAll(async () => {
-    for (const name of created) await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    for (const name of created) await dropDatabase(name);
   });
   return {
     available: reason === "",
