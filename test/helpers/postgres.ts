@@ -72,7 +72,10 @@ export async function postgresServer(): Promise<PostgresServer> {
   }
   const created: string[] = [];
   afterAll(async () => {
-    for (const name of created) await dropDatabase(name);
+    // Every database is dropped even if one fails; the first failure is then reported.
+    const results = await Promise.allSettled(created.map(dropDatabase));
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
   });
   return {
     available: reason === "",
