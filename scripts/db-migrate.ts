@@ -1,65 +1,58 @@
-// `npm run db:migrate -- --name <name> [--apply]`
+// `npm run db:migrate -- --name <name> [--postgres <url>] [--apply]`
 // Stand-in for `prisma migrate dev`, which needs a native engine binary that cannot be downloaded here.
-// Writes prisma/migrations/<YYYYMMDDHHMMSS>_<name>/migration.sql from the schema changes since the last
-// migration (same folder format as Prisma, so `prisma migrate deploy` still works elsewhere).
-// With --apply, also applies pending migrations to DATABASE_FILE (default ./data/luzhang.db).
-// The generated client is not touched: run `npm run db:generate` after editing the schema.
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+// From the schema changes since the last migration, writes the next migration for both databases:
+// prisma/migrations/<YYYYMMDDHHMMSS>_<name>/migration.sql (SQLite) and the same folder under
+// prisma/migrations-postgresql (Prisma's folder format, so `prisma migrate deploy` still works elsewhere).
+// The PostgreSQL half needs a reachable PostgreSQL server (the engine reads its version, nothing else):
+// --postgres, else PG_TEST_URL, else the local test server (docs/postgresql.md).
+// With --apply, also applies pending migrations to the configured database: DATABASE_URL when it is a
+// postgres:// URL, else DATABASE_FILE (default ./data/luzhang.db).
+// The generated clients are not touched: run `npm run db:generate` after editing the schema.
 import { parseArgs } from "node:util";
 import { MIGRATIONS_DIR, migrateDatabase, SCHEMA_PATH } from "../src/store/migrate.ts";
-import {
-  diffSchemaAgainstMigrations,
-  MIGRATION_LOCK_CONTENT,
-  MIGRATION_LOCK_FILE,
-} from "../src/store/schema-engine.ts";
+import { createMigrations } from "../src/store/migration-create.ts";
+import { migratePostgres } from "../src/store/postgres-migrate.ts";
+import { isPostgresUrl, POSTGRES_MIGRATIONS_DIR } from "../src/store/postgres-schema.ts";
 
 const USAGE =
-  "usage: npm run db:migrate -- --name <migration_name> [--apply]\n       npm run db:migrate -- --apply";
+  "usage: npm run db:migrate -- --name <migration_name> [--postgres <url>] [--apply]\n       npm run db:migrate -- --apply";
+const LOCAL_TEST_SERVER = "postgres://app:app@127.0.0.1:5432/app_test";
 
 function fail(message: string): never {
   console.error(`db:migrate: ${message}\n${USAGE}`);
   process.exit(1);
 }
 
-/** Local time, like the Prisma CLI's folder names: 20261126153000. */
-function timestamp(date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return (
-    `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}` +
-    `${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`
-  );
-}
-
-async function createMigration(name: string): Promise<void> {
-  const scratchDir = await mkdtemp(path.join(os.tmpdir(), "luzhang-db-migrate-"));
-  const sql = await diffSchemaAgainstMigrations({
-    migrationsDir: MIGRATIONS_DIR,
+async function create(name: string, postgresUrl: string): Promise<void> {
+  const created = await createMigrations({
+    name,
     schemaPath: SCHEMA_PATH,
-    scratchDir,
-  }).finally(() => rm(scratchDir, { recursive: true, force: true }));
-  if (sql === "") {
-    console.log("No schema changes: prisma/schema.prisma matches prisma/migrations, nothing created.");
+    sqliteDir: MIGRATIONS_DIR,
+    postgresDir: POSTGRES_MIGRATIONS_DIR,
+    postgresUrl,
+  });
+  if (created.folder === null) {
+    console.log("No schema changes: prisma/schema.prisma matches both migration histories, nothing created.");
     return;
   }
-  await mkdir(MIGRATIONS_DIR, { recursive: true });
-  const lockPath = path.join(MIGRATIONS_DIR, MIGRATION_LOCK_FILE);
-  if (!existsSync(lockPath)) await writeFile(lockPath, MIGRATION_LOCK_CONTENT);
-  const folder = `${timestamp()}_${name}`;
-  const dir = path.join(MIGRATIONS_DIR, folder);
-  if (existsSync(dir)) fail(`${dir} already exists`);
-  await mkdir(dir);
-  await writeFile(path.join(dir, "migration.sql"), sql);
-  console.log(`Created prisma/migrations/${folder}/migration.sql:\n\n${sql}`);
+  for (const [dir, sql] of [
+    ["prisma/migrations", created.sqlite],
+    ["prisma/migrations-postgresql", created.postgres],
+  ] as const) {
+    if (sql === "") console.log(`No change for ${dir}.\n`);
+    else console.log(`Created ${dir}/${created.folder}/migration.sql:\n\n${sql}`);
+  }
 }
 
 async function main(): Promise<void> {
-  let values: { name?: string | undefined; apply?: boolean | undefined };
+  let values: { name?: string | undefined; postgres?: string | undefined; apply?: boolean | undefined };
   try {
     ({ values } = parseArgs({
-      options: { name: { type: "string", short: "n" }, apply: { type: "boolean", default: false } },
+      options: {
+        name: { type: "string", short: "n" },
+        postgres: { type: "string" },
+        apply: { type: "boolean", default: false },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -74,11 +67,15 @@ async function main(): Promise<void> {
       .replace(/[^A-Za-z0-9_]+/g, "_")
       .replace(/^_+|_+$/g, "");
     if (name === "") fail(`--name must contain letters or digits (got "${values.name}")`);
-    await createMigration(name);
+    const postgresUrl = values.postgres ?? process.env.PG_TEST_URL ?? LOCAL_TEST_SERVER;
+    if (!isPostgresUrl(postgresUrl)) fail(`--postgres must be a postgres:// URL`);
+    await create(name, postgresUrl);
   }
   if (values.apply) {
-    const dbFile = process.env.DATABASE_FILE ?? "./data/luzhang.db";
-    await migrateDatabase({ dbFile, log: (msg) => console.log(msg) });
+    const log = (msg: string) => console.log(msg);
+    const url = process.env.DATABASE_URL;
+    if (url && isPostgresUrl(url)) await migratePostgres({ url, log });
+    else await migrateDatabase({ dbFile: process.env.DATABASE_FILE ?? "./data/luzhang.db", log });
   }
 }
 

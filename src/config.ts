@@ -21,6 +21,8 @@ import { createWorkCalendar, WorkCalendarConfigError } from "./core/work-calenda
 import { checkLlmEnv, llmEnvShape, toLlmConfig } from "./extraction/llm-config.ts";
 import type { LlmSettings } from "./extraction/llm-settings.ts";
 import { type ScheduleConfig, scheduleEnvShape, toScheduleConfig } from "./schedule/schedule-config.ts";
+import { isPostgresUrl } from "./store/postgres-schema.ts";
+import { DATABASE_URL_INVALID } from "./store/postgres-texts.ts";
 import { type ConsoleConfig, consoleEnvShape, toConsoleConfig } from "./web/console/console-config.ts";
 
 export type { LarkConfig } from "../bots/lark/lark-config.ts";
@@ -76,6 +78,8 @@ const schema = z
   .object({
     DATA_DIR: z.string().default("./data"),
     DATABASE_FILE: z.string().optional(),
+    // PostgreSQL instead of SQLite (docs/postgresql.md); unset: SQLite, the default.
+    DATABASE_URL: z.string().refine(isPostgresUrl, DATABASE_URL_INVALID).optional(),
     HOST: z.string().default("127.0.0.1"),
     PORT: z.coerce
       .number({ message: "应为 0–65535 的端口号" })
@@ -188,6 +192,8 @@ export type Env = z.input<typeof schema>;
 export interface Config {
   dataDir: string;
   databaseFile: string;
+  /** A postgres:// connection string when DATABASE_URL is set; null: SQLite at databaseFile. */
+  databaseUrl: string | null;
   mediaDir: string;
   host: string;
   port: number;
@@ -237,6 +243,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
     dataDir,
     databaseFile: resolve(e.DATABASE_FILE ?? `${dataDir}/luzhang.db`),
+    databaseUrl: e.DATABASE_URL ?? null,
     mediaDir: resolve(dataDir, "media"),
     host: e.HOST,
     port: e.PORT,

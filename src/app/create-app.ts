@@ -36,6 +36,7 @@ import { registerConsole } from "../web/console/console-routes.ts";
 import { registerMediaRoutes } from "../web/media-routes.ts";
 import { extractionPhotoLoader } from "./extraction-photos.ts";
 import { InboxProcessor } from "./inbox-processor.ts";
+import { refuseUnfinishedPostgres } from "./postgres-start.ts";
 import { loadTaxonomy, SHIPPED_DEMO_ROSTER } from "./taxonomy-load.ts";
 
 export interface AppOptions {
@@ -102,6 +103,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     options.log ??
     pino({ level: config.logLevel, redact: ["*.appSecret", "*.apiKey", "*.password", "*.token"] });
   await mkdir(config.dataDir, { recursive: true });
+  if (config.databaseUrl) await refuseUnfinishedPostgres({ url: config.databaseUrl, log });
   const applied = await migrateDatabase({ dbFile: config.databaseFile, log: (m) => log.info(m) });
   if (applied.length > 0) log.info({ applied }, "database migrations applied");
   const db = openDatabase({ dbFile: config.databaseFile });

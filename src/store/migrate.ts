@@ -1,12 +1,11 @@
 // Brings the SQLite file up to date with prisma/migrations when the service starts, so a deployment
 // is one `npm start` with no separate migrate step (the native `prisma migrate` cannot run offline).
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { projectPath } from "../project-root.ts";
-import { applyMigrations, readMigrationList } from "./schema-engine.ts";
+import { applyMigrations, historyIsCurrent, readMigrationList } from "./schema-engine.ts";
 
 // Resolved from the project folder rather than cwd: the service may be started from any folder.
 export const MIGRATIONS_DIR = projectPath("prisma", "migrations");
@@ -39,17 +38,7 @@ function upToDate(dbFile: string, list: MigrationList): boolean {
     const rows = db
       .prepare("SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations")
       .all() as AppliedRow[];
-    if (rows.some((r) => r.finished_at === null && r.rolled_back_at === null)) return false;
-    const applied = new Map(
-      rows
-        .filter((r) => r.finished_at !== null && r.rolled_back_at === null)
-        .map((r) => [r.migration_name, r.checksum]),
-    );
-    return list.migrationDirectories.every(
-      (dir) =>
-        dir.migrationFile.content.tag === "ok" &&
-        applied.get(dir.path) === createHash("sha256").update(dir.migrationFile.content.value).digest("hex"),
-    );
+    return historyIsCurrent(rows, list);
   } finally {
     db.close();
   }

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) return name === "generated" || name === "public" ? [] : sourceFiles(p);
+    if (statSync(p).isDirectory())
+      return name === "generated" || name.startsWith("generated-") || name === "public" ? [] : sourceFiles(p);
     return p.endsWith(".ts") ? [p] : [];
   });
 }
