@@ -16,6 +16,7 @@ import { checkLlmEnv, llmEnvShape, toLlmConfig } from "./extraction/llm-config.t
 import type { LlmSettings } from "./extraction/llm-extractor.ts";
 import { type ScheduleConfig, scheduleEnvShape, toScheduleConfig } from "./schedule/schedule-config.ts";
 import { type ConsoleConfig, consoleEnvShape, toConsoleConfig } from "./web/console/console-config.ts";
+import { simulatorDefault, simulatorExposure, type TrustProxy, trustProxySchema } from "./web/exposure.ts";
 
 export type { LarkConfig } from "../bots/lark/lark-config.ts";
 export type { WechatConfig, WechatRoomRole } from "../bots/wechat/wechat-config.ts";
@@ -75,7 +76,12 @@ const schema = z
       .max(100_000, "应为 50–100000 的整数")
       .default(2000),
     REQUIRE_AFTER_PHOTO: bool(true),
-    SIMULATOR: bool(true),
+    // Default: on without a real chat channel, off with Lark or WeChat (src/web/exposure.ts).
+    SIMULATOR: z
+      .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], { message: "应为 true 或 false" })
+      .optional()
+      .transform((v) => (v === undefined ? undefined : ["true", "1", "yes", "on"].includes(v))),
+    TRUST_PROXY: trustProxySchema,
     LOAD_DEMO_ROSTER: bool(true),
     LOG_LEVEL: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
@@ -98,6 +104,11 @@ const schema = z
     checkLarkEnv(e, ctx);
     checkLlmEnv(e, ctx);
     checkWechatEnv(e, ctx);
+    const exposed = simulatorExposure(
+      e.HOST,
+      simulatorDefault(e.SIMULATOR, Boolean(e.LARK_APP_ID || e.WECHAT_PUPPET)),
+    );
+    if (exposed) ctx.addIssue({ code: "custom", path: ["SIMULATOR"], message: exposed });
   });
 
 /**
@@ -171,6 +182,8 @@ export interface Config {
   maxTextLength: number;
   requireAfterPhoto: boolean;
   simulator: boolean;
+  /** Proxies whose X-Forwarded-For is believed (TRUST_PROXY); false: the socket address is the client. */
+  trustProxy: TrustProxy;
   loadDemoRoster: boolean;
   logLevel: string;
   /** WeChat through wechaty; null when WECHAT_PUPPET is not set. */
@@ -199,6 +212,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const e = parsed.data;
   const dataDir = resolve(e.DATA_DIR);
+  const simulator = simulatorDefault(e.SIMULATOR, Boolean(e.LARK_APP_ID || e.WECHAT_PUPPET));
   return {
     dataDir,
     databaseFile: resolve(e.DATABASE_FILE ?? `${dataDir}/luzhang.db`),
@@ -213,10 +227,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     botName: e.BOT_NAME,
     maxTextLength: e.MAX_TEXT_LENGTH,
     requireAfterPhoto: e.REQUIRE_AFTER_PHOTO,
-    simulator: e.SIMULATOR,
+    simulator,
+    trustProxy: e.TRUST_PROXY,
     loadDemoRoster: e.LOAD_DEMO_ROSTER,
     logLevel: e.LOG_LEVEL,
-    schedule: toScheduleConfig(e),
+    schedule: toScheduleConfig({ ...e, SIMULATOR: simulator }),
     wechat: toWechatConfig(e, dataDir),
     lark: toLarkConfig(e),
     console: toConsoleConfig(e),

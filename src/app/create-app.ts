@@ -30,6 +30,7 @@ import { loadRosterIndex } from "../store/roster-repo.ts";
 import { Sql } from "../store/sql.ts";
 import { SqliteSimTranscript } from "../store/sqlite-sim-transcript.ts";
 import { registerConsole } from "../web/console/console-routes.ts";
+import { fastifyTrustProxy } from "../web/exposure.ts";
 import { registerMediaRoutes } from "../web/media-routes.ts";
 import { extractionPhotoLoader } from "./extraction-photos.ts";
 import { InboxProcessor } from "./inbox-processor.ts";
@@ -210,7 +211,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   // Fastify's default 1 MB body limit; the simulator's message route raises its own (photos as data URLs).
-  const server = Fastify({ logger: false, forceCloseConnections: true });
+  const server = Fastify({
+    logger: false,
+    forceCloseConnections: true,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
+  });
   server.get("/healthz", async () => ({ ok: true }));
   registerMediaRoutes(server, { prisma, media });
   const ingest = (msg: InboundMessage) => inbox.ingest(msg);

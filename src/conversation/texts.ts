@@ -23,6 +23,8 @@ export function formatTime(d: Date, timeZone: string): string {
 }
 
 export const T = {
+  otherChannelCase: (num: string) =>
+    `${num} 是飞书或微信群里的案件：网页模拟群聊只能查看和处理模拟群聊里的案件。`,
   help: [
     "路长通可以帮您上报和跟踪城市管理问题。指令（先 @路长通）：",
     "· 上报：直接描述位置和问题，可附照片，如“商都大道民康路口垃圾桶满了”",

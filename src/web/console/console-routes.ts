@@ -11,6 +11,7 @@ import helmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import type { FastifyError, FastifyInstance } from "fastify";
 import { projectPath } from "../../project-root.ts";
+import { STRICT_CSP_DIRECTIVES } from "../exposure.ts";
 import { CaseLightCache } from "./case-lights.ts";
 import { registerCaseRoutes } from "./case-routes.ts";
 import { registerAuth } from "./console-auth.ts";
@@ -42,19 +43,7 @@ const PAGES: Record<string, string> = {
 };
 
 /** Directives of the Content-Security-Policy: only this origin, nothing inline, no frames. */
-export const CSP_DIRECTIVES = {
-  defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
-  scriptSrcAttr: ["'none'"],
-  styleSrc: ["'self'"],
-  imgSrc: ["'self'", "data:", "blob:"],
-  connectSrc: ["'self'"],
-  fontSrc: ["'self'"],
-  objectSrc: ["'none'"],
-  baseUri: ["'self'"],
-  formAction: ["'self'"],
-  frameAncestors: ["'none'"],
-};
+export const CSP_DIRECTIVES = STRICT_CSP_DIRECTIVES;
 
 /**
  * Registers the console on the app's server. Without SIMULATOR the bare `/` leads to the console
