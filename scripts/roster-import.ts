@@ -7,7 +7,9 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { SHIPPED_TAXONOMY } from "../src/app/taxonomy-load.ts";
 import { applyRoster, ENTITY_LABELS, type RosterEntityKind } from "../src/roster/roster-apply.ts";
-import { loadRosterFile, readTaxonomyCodes } from "../src/roster/roster-load.ts";
+import { readRosterLimits } from "../src/roster/roster-limits-config.ts";
+import { readTaxonomyCodes } from "../src/roster/roster-load.ts";
+import { loadRosterFileIsolated } from "../src/roster/roster-load-isolated.ts";
 import { formatProblem } from "../src/roster/roster-validate.ts";
 import { openDatabase } from "../src/store/db.ts";
 import { migrateDatabase } from "../src/store/migrate.ts";
@@ -32,7 +34,8 @@ async function main(): Promise<number> {
 
   console.log(`① 读取名册 ${file}`);
   const codes = await readTaxonomyCodes(TAXONOMY_FILE);
-  const loaded = await loadRosterFile(file, codes);
+  // The same bounds as the console's upload: zip limits, then a worker with its own heap limit.
+  const loaded = await loadRosterFileIsolated(file, codes, readRosterLimits(process.env));
   if (!loaded.ok) {
     const errors = loaded.problems.filter((p) => p.severity !== "warning").length;
     console.error(`名册有 ${errors} 个错误，未导入（数据库未改动）：`);

@@ -14,6 +14,8 @@ import {
 import { createWorkCalendar, WorkCalendarConfigError } from "./core/work-calendar.ts";
 import { checkLlmEnv, llmEnvShape, toLlmConfig } from "./extraction/llm-config.ts";
 import type { LlmSettings } from "./extraction/llm-extractor.ts";
+import { rosterLimitsEnvShape, toRosterLimits } from "./roster/roster-limits-config.ts";
+import type { RosterParseLimits } from "./roster/roster-load-isolated.ts";
 import { type ScheduleConfig, scheduleEnvShape, toScheduleConfig } from "./schedule/schedule-config.ts";
 import { type ConsoleConfig, consoleEnvShape, toConsoleConfig } from "./web/console/console-config.ts";
 import { simulatorDefault, simulatorExposure, type TrustProxy, trustProxySchema } from "./web/exposure.ts";
@@ -96,6 +98,8 @@ const schema = z
     ...larkEnvShape,
     // Web console: CONSOLE_PASSWORD, SESSION_SECRET … (src/web/console/console-config.ts, docs/console.md)
     ...consoleEnvShape,
+    // Roster files: ROSTER_MAX_UNZIPPED_MB … (src/roster/roster-limits-config.ts)
+    ...rosterLimitsEnvShape,
     // LLM extraction: LLM_BASE_URL, LLM_MODEL … (src/extraction/llm-config.ts, docs/extraction.md)
     ...llmEnvShape,
   })
@@ -192,6 +196,8 @@ export interface Config {
   schedule: ScheduleConfig;
   /** Lark / Feishu bot; null when LARK_APP_ID is not set (docs/lark.md). */
   lark: LarkConfig | null;
+  /** Bounds on roster files before and while parsing them (zip bombs, docs/security.md). */
+  rosterLimits: RosterParseLimits;
   /** The 精细办 web console (docs/console.md). */
   console: ConsoleConfig;
   /** LLM extraction; null when LLM_BASE_URL is not set: the offline rules extractor (docs/extraction.md). */
@@ -235,6 +241,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     wechat: toWechatConfig(e, dataDir),
     lark: toLarkConfig(e),
     console: toConsoleConfig(e),
+    rosterLimits: toRosterLimits(e),
     llm: toLlmConfig(e),
   };
 }

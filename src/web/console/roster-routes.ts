@@ -12,7 +12,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { PersonRole } from "../../core/types.ts";
 import { applyRoster } from "../../roster/roster-apply.ts";
-import { loadRosterFile } from "../../roster/roster-load.ts";
+import { loadRosterFileIsolated } from "../../roster/roster-load-isolated.ts";
 import { normalizeName, normalizePhone, ROLE_ORDER, type RosterProblem } from "../../roster/roster-schema.ts";
 import { formatProblem } from "../../roster/roster-validate.ts";
 import type { Prisma } from "../../store/generated/client.ts";
@@ -140,9 +140,10 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: ConsoleCon
     try {
       const tmp = path.join(dir, `upload-${randomBytes(6).toString("hex")}${ext}`);
       await writeFile(tmp, bytes);
-      const loaded = await loadRosterFile(
+      const loaded = await loadRosterFileIsolated(
         tmp,
         deps.taxonomy.items.map((i) => i.code),
+        deps.config.rosterLimits,
       );
       if (!loaded.ok) {
         return { ok: false, fileName, problems: loaded.problems.map((p) => problemView(p, fileName)) };
