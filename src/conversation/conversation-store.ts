@@ -101,6 +101,14 @@ export interface ConversationStore {
   /** The latest event of `type` by `actorKey` since `since`, with its case. */
   lastEventBy(actorKey: string, type: string, since: Date): Promise<{ caseId: number; at: Date } | null>;
   caseById(id: number): Promise<CaseRecord | null>;
+  /** Records that a sender claims a roster person by name, for console staff to confirm (once per sender). */
+  requestBinding(request: {
+    senderKey: string;
+    personId: string;
+    senderName: string;
+    chatId: string;
+    at: Date;
+  }): Promise<void>;
   /** Adds an outbound message to the outbox (ignored if the key exists). */
   enqueue(
     message: OutboundMessage,

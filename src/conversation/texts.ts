@@ -23,6 +23,8 @@ export function formatTime(d: Date, timeZone: string): string {
 }
 
 export const T = {
+  identityUnconfirmed: (name: string) =>
+    `您的群昵称与名册中的${name}相同，但这个微信号还没有登记在名册里：请精细办在后台“名册”页确认您的身份（或在名册中填写您的微信号）。确认前您可以上报和查询，不能处理案件。`,
   otherChannelCase: (num: string) =>
     `${num} 是飞书或微信群里的案件：网页模拟群聊只能查看和处理模拟群聊里的案件。`,
   help: [

@@ -41,6 +41,8 @@ export interface RosterData {
   segments: RosterSegment[];
   landmarks: RosterLandmark[];
   departments: RosterDepartment[];
+  /** Chat senders console staff confirmed as a roster person (a WeChat contact known by name only). */
+  bindings?: { senderKey: string; personId: string }[];
 }
 
 /** Lookups over one roster snapshot. Immutable: a re-import builds a new index. */
@@ -53,6 +55,7 @@ export class RosterIndex {
   private readonly byLark = new Map<string, Person>();
   private readonly byWechat = new Map<string, Person>();
   private readonly byName = new Map<string, Person[]>();
+  private readonly byBinding = new Map<string, string>();
   private readonly segmentsByRoad = new Map<string, RosterSegment[]>();
   private readonly departmentByCode = new Map<string, RosterDepartment>();
 
@@ -65,6 +68,7 @@ export class RosterIndex {
       same.push(p);
       this.byName.set(p.name, same);
     }
+    for (const b of data.bindings ?? []) this.byBinding.set(b.senderKey, b.personId);
     for (const r of data.roads) this.roads.set(r.name, r);
     for (const s of data.segments) {
       this.segments.set(s.id, s);
@@ -87,7 +91,16 @@ export class RosterIndex {
     return this.byWechat.get(wechatId);
   }
 
-  /** Name is a fallback key (WeChat ids change between logins); only an unambiguous name matches. */
+  /** The person console staff confirmed this sender to be, if any. */
+  personByBinding(senderKey: string): Person | undefined {
+    const id = this.byBinding.get(senderKey);
+    return id === undefined ? undefined : this.people.get(id);
+  }
+
+  /**
+   * An unambiguous name. Never an identity by itself (anyone can set a group nickname): only a
+   * candidate for console staff to confirm (SenderBinding).
+   */
   personByName(name: string): Person | undefined {
     const list = this.byName.get(name);
     return list?.length === 1 ? list[0] : undefined;

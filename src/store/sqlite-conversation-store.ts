@@ -288,4 +288,21 @@ export class SqliteConversationStore implements ConversationStore {
       toDbDate(this.now),
     );
   }
+
+  async requestBinding(r: {
+    senderKey: string;
+    personId: string;
+    senderName: string;
+    chatId: string;
+    at: Date;
+  }) {
+    this.sql.run(
+      'INSERT OR IGNORE INTO "SenderBinding" (senderKey, personId, senderName, chatId, firstSeenAt) VALUES (?,?,?,?,?)',
+      r.senderKey,
+      r.personId,
+      r.senderName.slice(0, 100),
+      r.chatId,
+      toDbDate(r.at),
+    );
+  }
 }

@@ -12,6 +12,7 @@ import fastifyStatic from "@fastify/static";
 import type { FastifyError, FastifyInstance } from "fastify";
 import { projectPath } from "../../project-root.ts";
 import { STRICT_CSP_DIRECTIVES } from "../exposure.ts";
+import { registerBindingRoutes } from "./binding-routes.ts";
 import { CaseLightCache } from "./case-lights.ts";
 import { registerCaseRoutes } from "./case-routes.ts";
 import { registerAuth } from "./console-auth.ts";
@@ -119,6 +120,7 @@ export async function registerConsole(server: FastifyInstance, deps: ConsoleDeps
       registerCaseRoutes(app, ctx);
       registerReportRoutes(app, ctx);
       await registerRosterRoutes(app, ctx);
+      registerBindingRoutes(app, ctx);
     },
     { prefix: "/console" },
   );
