@@ -44,8 +44,7 @@ export function registerBindingRoutes(app: FastifyInstance, ctx: ConsoleContext)
     if (!body.success) return badRequest(reply);
     const user = userOf(req);
     const row = await deps.prisma.senderBinding.findUnique({ where: { senderKey: body.data.senderKey } });
-    if (!row || row.status !== "pending")
-      return reply.code(404).send({ ok: false, error: C.bindingNotFound });
+    if (row?.status !== "pending") return reply.code(404).send({ ok: false, error: C.bindingNotFound });
     if (row.personId === user.personId) return reply.code(403).send({ ok: false, error: C.bindingSelf });
     const status = body.data.decision === "confirm" ? "confirmed" : "rejected";
     await deps.transaction(async () => {

@@ -83,6 +83,8 @@ export const C = {
   rosterTooLarge: (mb: number) => `文件过大（超过 ${mb} MB）`,
   rosterChecked: "名册检查通过（试运行，未写入）",
   rosterSaved: "已保存",
+  loginBusy: "登录请求太多，请一分钟后再试",
+  ownRoles: "不能修改自己的角色，请另一位管理员或督查员修改",
   bindingNotFound: "没有这条待确认的身份（可能已被别人处理），请刷新页面",
   bindingSelf: "不能确认自己的身份，请另一位督查员或管理员确认",
   bindingConfirmed: "已确认：此后这个微信号按名册中的这个人处理",
