@@ -3,6 +3,7 @@
  * simulator channel and the HTTP server. Everything time- or IO-related is injectable for tests.
  */
 import { mkdir } from "node:fs/promises";
+import path from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import type { LarkBot } from "../../bots/lark/lark-bot.ts";
@@ -23,7 +24,9 @@ import { loadRosterFile } from "../roster/roster-load.ts";
 import type { Scheduler } from "../schedule/scheduler.ts";
 import { lazyReportPort, setupSchedule } from "../schedule/setup-schedule.ts";
 import { openDatabase } from "../store/db.ts";
+import { checkIntegrity, databaseId } from "../store/db-health.ts";
 import type { PrismaClient } from "../store/generated/client.ts";
+import { lockDatabaseFile } from "../store/instance-lock.ts";
 import { MediaStore } from "../store/media-store.ts";
 import { migrateDatabase } from "../store/migrate.ts";
 import { loadRosterIndex } from "../store/roster-repo.ts";
@@ -33,6 +36,7 @@ import { registerConsole } from "../web/console/console-routes.ts";
 import { fastifyTrustProxy } from "../web/exposure.ts";
 import { registerMediaRoutes } from "../web/media-routes.ts";
 import { extractionPhotoLoader } from "./extraction-photos.ts";
+import { registerHealthRoute } from "./health-route.ts";
 import { InboxProcessor } from "./inbox-processor.ts";
 import { loadTaxonomy, SHIPPED_DEMO_ROSTER } from "./taxonomy-load.ts";
 
@@ -93,11 +97,21 @@ export async function createApp(options: AppOptions): Promise<App> {
     options.log ??
     pino({ level: config.logLevel, redact: ["*.appSecret", "*.apiKey", "*.password", "*.token"] });
   await mkdir(config.dataDir, { recursive: true });
+  await mkdir(path.dirname(config.databaseFile), { recursive: true });
+  // One process per SQLite database, and never on a damaged one (docs/security.md).
+  const lock = lockDatabaseFile(config.databaseFile);
+  try {
+    checkIntegrity(config.databaseFile);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const applied = await migrateDatabase({ dbFile: config.databaseFile, log: (m) => log.info(m) });
   if (applied.length > 0) log.info({ applied }, "database migrations applied");
   const db = openDatabase({ dbFile: config.databaseFile });
   const prisma = db.prisma;
   const sql = new Sql(await db.sqlite());
+  const dbId = databaseId(sql);
 
   const taxonomy = loadTaxonomy();
   if (config.loadDemoRoster && (await prisma.person.count()) === 0) {
@@ -197,7 +211,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     simulator: config.simulator,
     settings: config.schedule,
   });
-  const outbox = new OutboxWorker({ sql, channels, clock, log, transaction: (work) => db.transaction(work) });
+  const outbox = new OutboxWorker({
+    sql,
+    channels,
+    clock,
+    log,
+    transaction: (work) => db.transaction(work),
+    keyPrefix: dbId,
+  });
   const inbox = new InboxProcessor({
     sql,
     transaction: (work) => db.transaction(work),
@@ -216,7 +237,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     forceCloseConnections: true,
     trustProxy: fastifyTrustProxy(config.trustProxy),
   });
-  server.get("/healthz", async () => ({ ok: true }));
+  registerHealthRoute(server, { sql, clock, log });
   registerMediaRoutes(server, { prisma, media });
   const ingest = (msg: InboundMessage) => inbox.ingest(msg);
   // The 精细办 web console (/console): its actions enter the case engine through `ingest`.
@@ -303,8 +324,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       await lark?.stop();
       await server.close();
       await inbox.idle();
+      inbox.stop();
       await outbox.stop();
       await db.close();
+      lock.release();
     },
   };
 }
