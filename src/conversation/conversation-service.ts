@@ -9,6 +9,7 @@ import type { Person } from "../core/types.ts";
 import { applyCommand, handleCaseCommand } from "./case-commands.ts";
 import { type ParsedMessage, parseCommand } from "./command-parser.ts";
 import type { ConversationStore } from "./conversation-store.ts";
+import { handleNotDuplicate } from "./duplicate-split.ts";
 import { handleMyTasks, handleQuery } from "./query-flow.ts";
 import { buildReportReply, handleReportCommand, type ReportReply } from "./report-commands.ts";
 import { handleReport } from "./report-flow.ts";
@@ -160,6 +161,8 @@ export class ConversationService {
         return handleMyTasks(turn);
       case "query":
         return handleQuery(turn, cmd.caseNumber);
+      case "not_duplicate":
+        return handleNotDuplicate(turn, parsed);
       case "brief":
       case "ranking":
         return handleReportCommand(turn, cmd.type, report);

@@ -23,6 +23,8 @@ export function formatTime(d: Date, timeZone: string): string {
 }
 
 export const T = {
+  nothingToSplit:
+    "没有找到您被合并到该案件的上报。请回复机器人告诉您“已有案件”的那条消息，或写明案件编号，如：不是同一个问题 ZM20261126-001",
   identityUnconfirmed: (name: string) =>
     `您的群昵称与名册中的${name}相同，但这个微信号还没有登记在名册里：请精细办在后台“名册”页确认您的身份（或在名册中填写您的微信号）。确认前您可以上报和查询，不能处理案件。`,
   otherChannelCase: (num: string) =>
