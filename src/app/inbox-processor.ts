@@ -13,6 +13,7 @@ import { type Sql, toDbDate } from "../store/sql.ts";
 import { SqliteConversationStore } from "../store/sqlite-conversation-store.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { inboundProblem } from "./inbound-guard.ts";
+import { cleanInboundText } from "./inbound-text.ts";
 
 /** Platform raw payloads larger than this are cut in the inbox (the text itself is kept whole). */
 const MAX_RAW_CHARS = 64_000;
@@ -149,8 +150,8 @@ export class InboxProcessor {
       channel: msg.channel,
       chatId: msg.chatId,
       messageId: msg.messageId,
-      sender: msg.sender,
-      text: typeof msg.text === "string" ? msg.text : "",
+      sender: { ...msg.sender, name: cleanInboundText(msg.sender.name ?? "") },
+      text: typeof msg.text === "string" ? cleanInboundText(msg.text) : "",
       mentionsBot: Boolean(msg.mentionsBot),
       mentions: Array.isArray(msg.mentions) ? msg.mentions : [],
       imageHashes,

@@ -31,5 +31,6 @@ export async function createExtractor(options: CreateExtractorOptions): Promise<
         ...(options.fetch ? { fetch: options.fetch } : {}),
       })
     : null;
-  return new ExtractionPolicy({ roster, rules, llm: llmExtractor, ...(log ? { log } : {}) });
+  const secrets = llm ? [llm.readApiKey()].filter((k) => k !== "") : [];
+  return new ExtractionPolicy({ roster, rules, llm: llmExtractor, secrets, ...(log ? { log } : {}) });
 }

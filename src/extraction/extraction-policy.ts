@@ -10,6 +10,7 @@ import { questionFor } from "./extraction-questions.ts";
 import { LlmExtractionError, type LlmExtractor } from "./llm-extractor.ts";
 import { photoPosition } from "./photo-gps.ts";
 import type { RulesExtractor } from "./rules-extractor.ts";
+import { scrubSecrets } from "./scrub-secrets.ts";
 
 /** The logging the policy needs (pino fits). */
 export interface PolicyLog {
@@ -21,6 +22,8 @@ export interface ExtractionPolicyOptions {
   rules: RulesExtractor;
   llm?: LlmExtractor | null;
   log?: PolicyLog;
+  /** Secrets to hide in error text (the LLM API key). */
+  secrets?: readonly string[];
 }
 
 const FAILURE_LABELS: Record<LlmExtractionError["code"], string> = {
@@ -46,14 +49,13 @@ export class ExtractionPolicy implements Extractor {
       try {
         result = await llm.extract(input);
       } catch (e) {
+        // A provider's error body may echo the API key: only a code and a scrubbed message are kept,
+        // in the log and on the case; never the error object with its cause and headers.
+        const code = e instanceof LlmExtractionError ? e.code : "unexpected";
+        const message = scrubSecrets(e instanceof Error ? e.message : String(e), this.options.secrets ?? []);
         const why =
-          e instanceof LlmExtractionError
-            ? `${FAILURE_LABELS[e.code]}：${e.message}`
-            : `出错：${(e as Error).message}`;
-        log?.warn(
-          { err: e, code: e instanceof LlmExtractionError ? e.code : "unexpected" },
-          "LLM extraction failed, using rules",
-        );
+          e instanceof LlmExtractionError ? `${FAILURE_LABELS[e.code]}：${message}` : `出错：${message}`;
+        log?.warn({ code, message }, "LLM extraction failed, using rules");
         const r = rules.extractSync(input.text, input.imageCount);
         result = { ...r, reason: `LLM ${why.slice(0, 200)}；改用规则。${r.reason}` };
       }
