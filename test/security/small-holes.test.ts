@@ -63,17 +63,22 @@ describe("LLM errors", () => {
   });
 });
 
+/** NUL, ESC, RIGHT-TO-LEFT OVERRIDE. */
+const FORBIDDEN = ["\u0000", "\u001b", "\u202e"];
+const clean = (text: string) => FORBIDDEN.every((c) => !text.includes(c));
+
 describe("inbound text", () => {
   it("drops NUL, ESC and bidi controls before storing and echoing", async () => {
     t = await startTestApp();
     await t.say("黄卫东", "商都大道与文明路交叉口\u0000往西50米\u001b[31m垃圾桶满了\u202egpj.exe");
     const stored = await t.app.prisma.inboxMessage.findFirstOrThrow();
     const text = (JSON.parse(stored.raw) as { text: string }).text;
-    expect(text).not.toMatch(/[\u0000\u001b\u202e]/);
+    expect(clean(text)).toBe(true);
     expect(text).toContain("往西50米[31m垃圾桶满了gpj.exe");
-    for (const m of await t.botMessages()) expect(m.text).not.toMatch(/[\u0000\u001b\u202e]/);
+    for (const m of await t.botMessages()) expect(clean(m.text)).toBe(true);
     const event = await t.app.prisma.caseEvent.findFirstOrThrow({ where: { type: "reported" } });
-    expect(event.data).not.toMatch(/\\u0000|\\u001b|\u202e/);
+    expect(clean(event.data)).toBe(true);
+    expect(event.data).not.toMatch(/\\u0000|\\u001b/);
   });
 });
 
