@@ -7,7 +7,10 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { SHIPPED_TAXONOMY } from "../src/app/taxonomy-load.ts";
 import { applyRoster, ENTITY_LABELS, type RosterEntityKind } from "../src/roster/roster-apply.ts";
-import { loadRosterFile, readTaxonomyCodes } from "../src/roster/roster-load.ts";
+import { RosterLockoutError } from "../src/roster/roster-coverage.ts";
+import { readRosterLimits } from "../src/roster/roster-limits-config.ts";
+import { readTaxonomyCodes } from "../src/roster/roster-load.ts";
+import { loadRosterFileIsolated } from "../src/roster/roster-load-isolated.ts";
 import { formatProblem } from "../src/roster/roster-validate.ts";
 import { openDatabase } from "../src/store/db.ts";
 import { migrateDatabase } from "../src/store/migrate.ts";
@@ -32,7 +35,8 @@ async function main(): Promise<number> {
 
   console.log(`① 读取名册 ${file}`);
   const codes = await readTaxonomyCodes(TAXONOMY_FILE);
-  const loaded = await loadRosterFile(file, codes);
+  // The same bounds as the console's upload: zip limits, then a worker with its own heap limit.
+  const loaded = await loadRosterFileIsolated(file, codes, readRosterLimits(process.env));
   if (!loaded.ok) {
     const errors = loaded.problems.filter((p) => p.severity !== "warning").length;
     console.error(`名册有 ${errors} 个错误，未导入（数据库未改动）：`);
@@ -52,7 +56,14 @@ async function main(): Promise<number> {
   const db = openDatabase({ dbFile });
   try {
     console.log(dryRun ? "③ 比对（试运行，不写入）" : "③ 写入（单个事务）");
-    const result = await applyRoster(db.prisma, roster, { dryRun });
+    let result: Awaited<ReturnType<typeof applyRoster>>;
+    try {
+      result = await applyRoster(db.prisma, roster, { dryRun });
+    } catch (error) {
+      if (!(error instanceof RosterLockoutError)) throw error;
+      console.error(error.message);
+      return 1;
+    }
     for (const kind of Object.keys(result.counts) as RosterEntityKind[]) {
       const c = result.counts[kind];
       const keptText = c.kept ? `、保留 ${c.kept}` : "";
@@ -61,6 +72,8 @@ async function main(): Promise<number> {
           `${kind === "person" ? "移出" : "删除"} ${c.removed}${keptText}`,
       );
     }
+    for (const p of result.removedPeople)
+      console.log(`   ${dryRun ? "将移出" : "移出"}人员 ${p.name}（${p.id}）`);
     for (const k of result.kept) console.log(`   保留${ENTITY_LABELS[k.kind]} ${k.key}：${k.reason}`);
     for (const [from, to] of Object.entries(result.renamedPeople)) {
       console.log(`   人员 ${from} 与已有的 ${to} 是同一人，沿用 ${to}`);

@@ -20,10 +20,13 @@ import {
 import { createWorkCalendar, WorkCalendarConfigError } from "./core/work-calendar.ts";
 import { checkLlmEnv, llmEnvShape, toLlmConfig } from "./extraction/llm-config.ts";
 import type { LlmSettings } from "./extraction/llm-settings.ts";
+import { rosterLimitsEnvShape, toRosterLimits } from "./roster/roster-limits-config.ts";
+import type { RosterParseLimits } from "./roster/roster-load-isolated.ts";
 import { type ScheduleConfig, scheduleEnvShape, toScheduleConfig } from "./schedule/schedule-config.ts";
 import { isPostgresUrl } from "./store/postgres-schema.ts";
 import { DATABASE_URL_INVALID } from "./store/postgres-texts.ts";
 import { type ConsoleConfig, consoleEnvShape, toConsoleConfig } from "./web/console/console-config.ts";
+import { simulatorDefault, simulatorExposure, type TrustProxy, trustProxySchema } from "./web/exposure.ts";
 
 export type { LarkConfig } from "../bots/lark/lark-config.ts";
 export type { WechatConfig, WechatRoomRole } from "../bots/wechat/wechat-config.ts";
@@ -105,7 +108,12 @@ const schema = z
       .max(100_000, "应为 50–100000 的整数")
       .default(2000),
     REQUIRE_AFTER_PHOTO: bool(true),
-    SIMULATOR: bool(true),
+    // Default: on without a real chat channel, off with Lark or WeChat (src/web/exposure.ts).
+    SIMULATOR: z
+      .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], { message: "应为 true 或 false" })
+      .optional()
+      .transform((v) => (v === undefined ? undefined : ["true", "1", "yes", "on"].includes(v))),
+    TRUST_PROXY: trustProxySchema,
     LOAD_DEMO_ROSTER: bool(true),
     LOG_LEVEL: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
@@ -122,6 +130,8 @@ const schema = z
     ...dingtalkEnvShape,
     // Web console: CONSOLE_PASSWORD, SESSION_SECRET … (src/web/console/console-config.ts, docs/console.md)
     ...consoleEnvShape,
+    // Roster files: ROSTER_MAX_UNZIPPED_MB … (src/roster/roster-limits-config.ts)
+    ...rosterLimitsEnvShape,
     // LLM extraction: LLM_BASE_URL, LLM_MODEL … (src/extraction/llm-config.ts, docs/extraction.md)
     ...llmEnvShape,
   })
@@ -131,6 +141,11 @@ const schema = z
     checkDingtalkEnv(e, ctx);
     checkLlmEnv(e, ctx);
     checkWechatEnv(e, ctx);
+    const exposed = simulatorExposure(
+      e.HOST,
+      simulatorDefault(e.SIMULATOR, Boolean(e.LARK_APP_ID || e.WECHAT_PUPPET)),
+    );
+    if (exposed) ctx.addIssue({ code: "custom", path: ["SIMULATOR"], message: exposed });
   });
 
 /**
@@ -210,6 +225,8 @@ export interface Config {
   maxTextLength: number;
   requireAfterPhoto: boolean;
   simulator: boolean;
+  /** Proxies whose X-Forwarded-For is believed (TRUST_PROXY); false: the socket address is the client. */
+  trustProxy: TrustProxy;
   loadDemoRoster: boolean;
   logLevel: string;
   /** WeChat through wechaty; null when WECHAT_PUPPET is not set. */
@@ -220,6 +237,8 @@ export interface Config {
   lark: LarkConfig | null;
   /** DingTalk robot in Stream mode; null when DINGTALK_CLIENT_ID is not set (docs/dingtalk.md). */
   dingtalk: DingtalkConfig | null;
+  /** Bounds on roster files before and while parsing them (zip bombs, docs/security.md). */
+  rosterLimits: RosterParseLimits;
   /** The 精细办 web console (docs/console.md). */
   console: ConsoleConfig;
   /** LLM extraction; null when LLM_BASE_URL is not set: the offline rules extractor (docs/extraction.md). */
@@ -240,6 +259,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const e = parsed.data;
   const dataDir = resolve(e.DATA_DIR);
+  const simulator = simulatorDefault(e.SIMULATOR, Boolean(e.LARK_APP_ID || e.WECHAT_PUPPET));
   return {
     dataDir,
     databaseFile: resolve(e.DATABASE_FILE ?? `${dataDir}/luzhang.db`),
@@ -257,14 +277,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     botName: e.BOT_NAME,
     maxTextLength: e.MAX_TEXT_LENGTH,
     requireAfterPhoto: e.REQUIRE_AFTER_PHOTO,
-    simulator: e.SIMULATOR,
+    simulator,
+    trustProxy: e.TRUST_PROXY,
     loadDemoRoster: e.LOAD_DEMO_ROSTER,
     logLevel: e.LOG_LEVEL,
-    schedule: toScheduleConfig(e),
+    schedule: toScheduleConfig({ ...e, SIMULATOR: simulator }),
     wechat: toWechatConfig(e, dataDir),
     lark: toLarkConfig(e),
     dingtalk: toDingtalkConfig(e),
     console: toConsoleConfig(e),
+    rosterLimits: toRosterLimits(e),
     // The raw env: an empty LLM_TEMPERATURE means "do not send one" (empty values are dropped above).
     llm: toLlmConfig(e, env),
   };

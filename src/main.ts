@@ -36,6 +36,12 @@ async function main() {
 }
 
 main().catch((err) => {
+  // The refusals that tell the operator what to do need no stack trace (another instance, a damaged file).
+  const code = (err as { code?: unknown }).code;
+  if (code === "DB_IN_USE" || code === "DB_DAMAGED") {
+    console.error(`启动失败：${(err as Error).message}`);
+    process.exit(2);
+  }
   console.error("启动失败：", err);
   process.exit(1);
 });

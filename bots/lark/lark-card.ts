@@ -52,7 +52,8 @@ export function actionsFor(view: Pick<CaseCardView, "state" | "pendingExtension"
       type === "query" ||
       type === "report" ||
       type === "brief" ||
-      type === "ranking"
+      type === "ranking" ||
+      type === "not_duplicate"
     )
       return false;
     const roles = a.for === "inspector" ? (["inspector"] as const) : (["handler"] as const);

@@ -11,6 +11,12 @@ import type { Logger } from "pino";
 
 /** Lark's events are small; a card callback with a big form is still far below this. */
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+/**
+ * How far a signed request's X-Lark-Request-Timestamp may be from now: an hour, the window Lark
+ * itself applies to signed custom-bot requests. Each delivery and redelivery is signed when sent; a
+ * replay inside the window is caught by the event-id dedupe (8 h, lark-seen-ids.ts) and the inbox.
+ */
+export const MAX_TIMESTAMP_SKEW_MS = 60 * 60_000;
 
 export interface WebhookDispatcher {
   invoke(data: unknown, params?: { needCheck?: boolean }): Promise<unknown>;
@@ -23,6 +29,8 @@ export interface LarkWebhookOptions {
   verificationToken: string | null;
   dispatcher: WebhookDispatcher;
   log: Logger;
+  /** Current time in ms (tests); Date.now by default. */
+  now?: () => number;
 }
 
 /** sha256hex(timestamp + nonce + encryptKey + body), as Lark signs. */
@@ -87,7 +95,8 @@ async function handle(req: FastifyRequest, reply: FastifyReply, opts: LarkWebhoo
   } catch {
     return refuse("body is not JSON", 400);
   }
-  if (typeof outer !== "object" || outer === null) return refuse("body is not a JSON object", 400);
+  if (typeof outer !== "object" || outer === null || Array.isArray(outer))
+    return refuse("body is not a JSON object", 400);
 
   const signature = header(req, "x-lark-signature");
   let signed = false;
@@ -99,6 +108,10 @@ async function handle(req: FastifyRequest, reply: FastifyReply, opts: LarkWebhoo
       raw,
     );
     if (!sameText(expected, signature)) return refuse("signature mismatch");
+    const sentAt = Number(header(req, "x-lark-request-timestamp")) * 1000;
+    const now = opts.now?.() ?? Date.now();
+    if (!Number.isFinite(sentAt) || Math.abs(now - sentAt) > MAX_TIMESTAMP_SKEW_MS)
+      return refuse("request timestamp outside the freshness window");
     signed = true;
   }
 
@@ -110,6 +123,9 @@ async function handle(req: FastifyRequest, reply: FastifyReply, opts: LarkWebhoo
     } catch {
       return refuse("payload does not decrypt with LARK_ENCRYPT_KEY");
     }
+    // A correctly signed body may still decrypt to null, a number or a list: not an event.
+    if (typeof payload !== "object" || payload === null || Array.isArray(payload))
+      return refuse("decrypted payload is not a JSON object", 400);
   }
   if (opts.verificationToken && !sameText(payloadToken(payload) ?? "", opts.verificationToken)) {
     return refuse("verification token mismatch");

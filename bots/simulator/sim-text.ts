@@ -1,6 +1,8 @@
 /** User-facing text of the simulator's HTTP API (the page's own text lives in public/app.js). */
 export const SIM_TEXT = {
   guestLabel: "游客",
+  localOnly:
+    "网页模拟群聊只对本机开放（它没有登录，任何人都能冒充名册上的人）。请在运行服务的电脑上打开 http://localhost 页面。",
   defaultGroupName: "路长制工作群",
   badBody: "请求内容必须是 JSON 对象",
   emptyBody: "请求内容为空",

@@ -4,12 +4,14 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import helmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { IngestFn } from "../../src/core/ports.ts";
 import type { ChatId, Clock } from "../../src/core/types.ts";
 import { projectPath } from "../../src/project-root.ts";
+import { loopbackOnly, STRICT_CSP_DIRECTIVES } from "../../src/web/exposure.ts";
 import {
   guestDisplayName,
   parseSimPost,
@@ -78,8 +80,23 @@ const afterQuerySchema = z.object({
     .default(0),
 });
 
-/** Registers the simulator page and its API on `app`. */
-export function registerSimulatorRoutes(app: FastifyInstance, deps: SimulatorRouteDeps): void {
+/**
+ * Registers the simulator page and its API on `server`. The simulator has no sign-in: whoever uses it
+ * picks who they are. So every one of its routes (matched routes, whatever the URL's spelling) is
+ * served to this machine only, with the console's security headers (CSP, no framing).
+ */
+export function registerSimulatorRoutes(server: FastifyInstance, deps: SimulatorRouteDeps): void {
+  server.register(async (app) => {
+    app.addHook("onRequest", loopbackOnly(SIM_TEXT.localOnly));
+    await app.register(helmet, {
+      contentSecurityPolicy: { useDefaults: false, directives: STRICT_CSP_DIRECTIVES },
+      global: true,
+    });
+    registerRoutes(app, deps);
+  });
+}
+
+function registerRoutes(app: FastifyInstance, deps: SimulatorRouteDeps): void {
   const botName = deps.botName ?? "路长通";
   const chatId = deps.chatId ?? "sim:demo";
 

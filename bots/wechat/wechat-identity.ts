@@ -34,7 +34,12 @@ export function weixinOf(contact: Contact): string | undefined {
 
 const clean = (s: string | undefined) => (s ?? "").normalize("NFKC").replace(/\s+/g, "");
 
-/** Matches by WeChat id, then by group nickname, then by WeChat name; names only when unambiguous. */
+/**
+ * Matches by WeChat id, then by group nickname, then by WeChat name; names only when unambiguous and
+ * only for people the roster gives no WeChat id (anyone can take an inspector's name as their group
+ * nickname). A name match is a candidate, not an identity: the conversation acts on it only after
+ * console staff confirm the binding (SenderBinding).
+ */
 export function matchSender(roster: RosterIndex, facts: WechatSenderFacts): SenderMatch {
   const byId = roster.personByWechat(facts.contactId);
   if (byId) return { person: byId, by: "wechatId" };
@@ -50,7 +55,7 @@ export function matchSender(roster: RosterIndex, facts: WechatSenderFacts): Send
   ] as const) {
     const name = clean(raw);
     const person = name ? roster.personByName(name) : undefined;
-    if (person) return { person, by };
+    if (person && !person.wechatId) return { person, by };
   }
   return { person: null, by: "none" };
 }

@@ -2,7 +2,8 @@
  * The WeChat connection on the local web page: GET /api/wechat/status (JSON: logged in or not, the
  * QR code to scan, alerts) and GET /wechat, a small page that shows it and refreshes itself.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
+import { loopbackOnly } from "../../src/web/exposure.ts";
 import type { WechatStatusView } from "./wechat-status.ts";
 import { WX_TEXT } from "./wechat-texts.ts";
 
@@ -66,29 +67,19 @@ const SCRIPT = `(() => {
 /**
  * The status page shows the login QR code: whoever scans it becomes the bot's WeChat account. It is
  * therefore served only to the machine itself (the operator next to the terminal that prints the
- * same QR), never to the network, whatever HOST the service listens on.
+ * same QR), never to the network, whatever HOST the service listens on. The check is a hook of the
+ * matched routes, not a test of the raw URL: `/api/%77echat/status` routes here too.
  */
-function fromThisMachine(req: FastifyRequest): boolean {
-  const ip = req.socket.remoteAddress ?? "";
-  return ip === "127.0.0.1" || ip === "::1" || ip === "::ffff:127.0.0.1";
-}
-
-async function localOnly(req: FastifyRequest, reply: FastifyReply) {
-  if (!fromThisMachine(req)) return reply.code(403).type("text/plain; charset=utf-8").send(WX_TEXT.localOnly);
-}
-
 export function registerWechatRoutes(server: FastifyInstance, deps: WechatRouteDeps) {
-  server.addHook("onRequest", async (req, reply) => {
-    const url = req.url.split("?")[0] ?? "";
-    if (url === "/wechat" || url.startsWith("/wechat/") || url.startsWith("/api/wechat/"))
-      await localOnly(req, reply);
+  server.register(async (app) => {
+    app.addHook("onRequest", loopbackOnly(WX_TEXT.localOnly));
+    app.get("/api/wechat/status", async (_req, reply) => {
+      reply.header("cache-control", "no-store");
+      return { ...deps.status(), pendingOutbound: await deps.pendingOutbound() };
+    });
+    app.get("/wechat", async (_req, reply) => reply.type("text/html; charset=utf-8").send(PAGE));
+    app.get("/wechat/status.js", async (_req, reply) =>
+      reply.type("text/javascript; charset=utf-8").send(SCRIPT),
+    );
   });
-  server.get("/api/wechat/status", async (_req, reply) => {
-    reply.header("cache-control", "no-store");
-    return { ...deps.status(), pendingOutbound: await deps.pendingOutbound() };
-  });
-  server.get("/wechat", async (_req, reply) => reply.type("text/html; charset=utf-8").send(PAGE));
-  server.get("/wechat/status.js", async (_req, reply) =>
-    reply.type("text/javascript; charset=utf-8").send(SCRIPT),
-  );
 }

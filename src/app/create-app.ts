@@ -3,6 +3,7 @@
  * simulator channel and the HTTP server. Everything time- or IO-related is injectable for tests.
  */
 import { mkdir } from "node:fs/promises";
+import path from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import type { DingtalkBot } from "../../bots/dingtalk/dingtalk-bot.ts";
@@ -26,15 +27,19 @@ import { loadRosterFile } from "../roster/roster-load.ts";
 import type { Scheduler } from "../schedule/scheduler.ts";
 import { lazyReportPort, setupSchedule } from "../schedule/setup-schedule.ts";
 import { openDatabase } from "../store/db.ts";
+import { checkIntegrity, databaseId } from "../store/db-health.ts";
 import type { PrismaClient } from "../store/generated/client.ts";
+import { lockDatabaseFile } from "../store/instance-lock.ts";
 import { MediaStore } from "../store/media-store.ts";
 import { migrateDatabase } from "../store/migrate.ts";
 import { loadRosterIndex } from "../store/roster-repo.ts";
 import { Sql } from "../store/sql.ts";
 import { SqliteSimTranscript } from "../store/sqlite-sim-transcript.ts";
 import { registerConsole } from "../web/console/console-routes.ts";
+import { fastifyTrustProxy } from "../web/exposure.ts";
 import { registerMediaRoutes } from "../web/media-routes.ts";
 import { extractionPhotoLoader } from "./extraction-photos.ts";
+import { registerHealthRoute } from "./health-route.ts";
 import { InboxProcessor } from "./inbox-processor.ts";
 import { refuseUnfinishedPostgres } from "./postgres-start.ts";
 import { loadTaxonomy, SHIPPED_DEMO_ROSTER } from "./taxonomy-load.ts";
@@ -104,11 +109,21 @@ export async function createApp(options: AppOptions): Promise<App> {
     pino({ level: config.logLevel, redact: ["*.appSecret", "*.apiKey", "*.password", "*.token"] });
   await mkdir(config.dataDir, { recursive: true });
   if (config.databaseUrl) await refuseUnfinishedPostgres({ url: config.databaseUrl, log });
+  await mkdir(path.dirname(config.databaseFile), { recursive: true });
+  // One process per SQLite database, and never on a damaged one (docs/security.md).
+  const lock = lockDatabaseFile(config.databaseFile);
+  try {
+    checkIntegrity(config.databaseFile);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const applied = await migrateDatabase({ dbFile: config.databaseFile, log: (m) => log.info(m) });
   if (applied.length > 0) log.info({ applied }, "database migrations applied");
   const db = openDatabase({ dbFile: config.databaseFile });
   const prisma = db.prisma;
   const sql = new Sql(await db.sqlite());
+  const dbId = databaseId(sql);
 
   const taxonomy = loadTaxonomy();
   if (config.loadDemoRoster && (await prisma.person.count()) === 0) {
@@ -223,7 +238,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     settings: config.schedule,
     calendarWarning: { warning: (now) => calendars.warning(now), minute: config.calendarWarnMinute },
   });
-  const outbox = new OutboxWorker({ sql, channels, clock, log, transaction: (work) => db.transaction(work) });
+  const outbox = new OutboxWorker({
+    sql,
+    channels,
+    clock,
+    log,
+    transaction: (work) => db.transaction(work),
+    keyPrefix: dbId,
+  });
   const inbox = new InboxProcessor({
     sql,
     transaction: (work) => db.transaction(work),
@@ -237,9 +259,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   // Fastify's default 1 MB body limit; the simulator's message route raises its own (photos as data URLs).
-  const server = Fastify({ logger: false, forceCloseConnections: true });
-  // The LLM's state (breaker, last error scrubbed of secrets) shows here and in the console.
-  server.get("/healthz", async () => ({ ok: true, llm: llm?.status() ?? null }));
+  const server = Fastify({
+    logger: false,
+    forceCloseConnections: true,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
+  });
+  registerHealthRoute(server, { sql, clock, log, llmStatus: () => llm?.status() ?? null });
   registerMediaRoutes(server, { prisma, media });
   const ingest = (msg: InboundMessage) => inbox.ingest(msg);
   // The 精细办 web console (/console): its actions enter the case engine through `ingest`.
@@ -349,8 +374,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       await dingtalk?.stop();
       await server.close();
       await inbox.idle();
+      inbox.stop();
       await outbox.stop();
       await db.close();
+      lock.release();
     },
   };
 }

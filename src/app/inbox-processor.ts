@@ -13,11 +13,26 @@ import { type Sql, toDbDate } from "../store/sql.ts";
 import { SqliteConversationStore } from "../store/sqlite-conversation-store.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { inboundProblem } from "./inbound-guard.ts";
+import { cleanInboundText } from "./inbound-text.ts";
 
 /** Platform raw payloads larger than this are cut in the inbox (the text itself is kept whole). */
 const MAX_RAW_CHARS = 64_000;
 /** Messages applied in one transaction at most (each in its own savepoint). */
 const MAX_BATCH = 64;
+/** A batch that failed as a whole (disk full, I/O) is tried again after 1 s, 2 s, 4 s … at most 5 min. */
+const RETRY_BASE_MS = 1_000;
+const RETRY_MAX_MS = 5 * 60_000;
+
+/**
+ * SQLite failures of the database itself, not of one message: the message is not at fault, so it
+ * stays "received" and its batch is retried, instead of being marked failed for good.
+ */
+export function isTransientDbError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return (
+    typeof code === "string" && /^SQLITE_(FULL|IOERR|BUSY|LOCKED|NOMEM|READONLY|CANTOPEN|PROTOCOL)/.test(code)
+  );
+}
 
 interface InboxInsert {
   channel: string;
@@ -70,6 +85,10 @@ export class InboxProcessor {
    */
   private readonly prepared = new Map<number, Promise<Slot | null>>();
   private readonly inserts: GroupCommit<InboxInsert, { id: number; created: boolean }>;
+  /** Consecutive failed batches: the backoff exponent. */
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private readonly retryIds = new Set<number>();
 
   constructor(private readonly deps: InboxProcessorDeps) {
     this.inserts = new GroupCommit(deps.transaction, (row) => {
@@ -104,7 +123,10 @@ export class InboxProcessor {
         msg.messageId,
       );
     const existing = findExisting();
-    if (existing) return { duplicate: true, inboxId: existing.id };
+    if (existing) {
+      this.requeueIfWaiting(existing.id);
+      return { duplicate: true, inboxId: existing.id };
+    }
     const imageHashes: string[] = [];
     let invalidImages = 0;
     for (const img of Array.isArray(msg.images) ? msg.images : []) {
@@ -133,8 +155,8 @@ export class InboxProcessor {
       channel: msg.channel,
       chatId: msg.chatId,
       messageId: msg.messageId,
-      sender: msg.sender,
-      text: typeof msg.text === "string" ? msg.text : "",
+      sender: { ...msg.sender, name: cleanInboundText(msg.sender.name ?? "") },
+      text: typeof msg.text === "string" ? cleanInboundText(msg.text) : "",
       mentionsBot: Boolean(msg.mentionsBot),
       mentions: Array.isArray(msg.mentions) ? msg.mentions : [],
       imageHashes,
@@ -152,7 +174,11 @@ export class InboxProcessor {
       raw: JSON.stringify({ ...message, platformRaw }),
       at: toDbDate(clock.now()),
     });
-    if (!r.created) return { duplicate: true, inboxId: findExisting()?.id ?? -1 };
+    if (!r.created) {
+      const id = findExisting()?.id ?? -1;
+      this.requeueIfWaiting(id);
+      return { duplicate: true, inboxId: id };
+    }
     this.fresh.set(r.id, { ...message, inboxId: r.id });
     this.enqueue(r.id);
     return { duplicate: false, inboxId: r.id };
@@ -167,9 +193,36 @@ export class InboxProcessor {
     return rows.length;
   }
 
-  /** Resolves when everything queued so far is processed. */
+  /** Resolves when everything queued so far is processed (a batch waiting for its retry is not). */
   async idle(): Promise<void> {
     while (this.running) await this.running;
+  }
+
+  /** Stops the retry timer (at close; what it would retry stays "received" for the next start). */
+  stop(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  /** A platform's resend of a stored message that is still waiting (its batch failed): queue it again. */
+  private requeueIfWaiting(id: number) {
+    if (id < 0 || this.queued.has(id) || this.retryIds.has(id)) return;
+    const row = this.deps.sql.get<{ status: string }>('SELECT status FROM "InboxMessage" WHERE id = ?', id);
+    if (row?.status === "received") this.enqueue(id);
+  }
+
+  /** Queues `ids` again after an exponential backoff, without waiting for a restart. */
+  private retryLater(ids: readonly number[]) {
+    for (const id of ids) this.retryIds.add(id);
+    if (this.retryTimer) return;
+    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(this.failures - 1, 20));
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      const due = [...this.retryIds];
+      this.retryIds.clear();
+      for (const id of due) this.enqueue(id);
+    }, delay);
+    this.retryTimer.unref();
   }
 
   private enqueue(id: number) {
@@ -187,15 +240,23 @@ export class InboxProcessor {
     while (this.queue.length > 0) {
       const ids = this.queue.splice(0, MAX_BATCH);
       this.prepareAhead();
+      let failed = false;
       try {
         await this.processBatch(ids);
+        this.failures = 0;
       } catch (err) {
-        // The batch's transaction failed as a whole (e.g. the disk): its rows stay "received"
-        // and are taken up again at the next start.
-        this.deps.log.error({ err, inboxIds: ids }, "processing a batch of inbound messages failed");
+        // The batch's transaction failed as a whole (e.g. the disk): its rows stay "received" and
+        // are tried again after a backoff (and at the next start, should the process stop first).
+        failed = true;
+        this.failures += 1;
+        this.deps.log.error(
+          { err, inboxIds: ids, attempt: this.failures },
+          "processing a batch of inbound messages failed; will retry",
+        );
       } finally {
         for (const id of ids) this.queued.delete(id);
       }
+      if (failed) this.retryLater(ids);
       this.deps.onOutbox();
     }
   }
@@ -238,13 +299,21 @@ export class InboxProcessor {
       if (slot) slots.push(slot);
     }
     if (slots.length === 0) return;
-    const results = await this.deps.transaction(async () => {
-      const out = new Map<number, Outcome | { error: unknown }>();
-      for (const slot of slots) out.set(slot.id, await this.applyOne(slot));
-      // The simulator's replies land in the same commit as the cases they are about.
-      await this.deliverLocalSafely();
-      return out;
-    });
+    let results: Map<number, Outcome | { error: unknown }>;
+    try {
+      results = await this.deps.transaction(async () => {
+        const out = new Map<number, Outcome | { error: unknown }>();
+        for (const slot of slots) out.set(slot.id, await this.applyOne(slot));
+        // The simulator's replies land in the same commit as the cases they are about.
+        await this.deliverLocalSafely();
+        return out;
+      });
+    } catch (error) {
+      // Nothing of the batch was kept: let each message's handling finish (it is redone on retry).
+      for (const slot of slots) slot.settle?.reject(error);
+      await Promise.allSettled(slots.map((slot) => slot.handled));
+      throw error;
+    }
     for (const slot of slots) {
       const r = results.get(slot.id);
       if (r && "error" in r) slot.settle?.reject(r.error);
@@ -342,6 +411,8 @@ export class InboxProcessor {
       // Nothing of this message is kept; the others of the batch are unaffected.
       sql.run("ROLLBACK TO inbox_message");
       sql.run("RELEASE inbox_message");
+      // The database failed, not the message: fail the batch so it is retried, nothing marked failed.
+      if (isTransientDbError(error)) throw error;
       this.markFailed(slot, error);
       return { error };
     }

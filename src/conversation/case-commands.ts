@@ -10,6 +10,7 @@ import {
   INSPECTOR_ACTIONS,
   placeLine,
 } from "./case-view.ts";
+import { outOfScope } from "./channel-scope.ts";
 import type { ParsedCommand, ParsedMessage } from "./command-parser.ts";
 import type { CasePatch, CaseRecord } from "./conversation-store.ts";
 import { resolveDepartments } from "./departments.ts";
@@ -86,6 +87,7 @@ async function targetCase(
     // One case of theirs that the command does not fit: name it, so the refusal says why.
     if (candidates.length === 0 && mine.length === 1) candidates = mine;
   }
+  candidates = candidates.filter((c) => !outOfScope(msg, c));
   if (candidates.length === 1 && candidates[0]) return candidates[0];
   if (candidates.length === 0) return T.noCaseFound(label);
   return T.whichCase(
@@ -117,6 +119,10 @@ export async function applyCommand(
 ): Promise<Outcome> {
   const { store, deps, msg } = turn;
   const label = COMMAND_LABELS[cmd.type];
+  if (outOfScope(msg, c)) {
+    await turn.reply(T.otherChannelCase(c.number), { kind: "refusal" });
+    return { status: "processed", note: `refused ${cmd.type}: other channel's case` };
+  }
   const verdict = transition({
     state: c.state,
     command: cmd.type,

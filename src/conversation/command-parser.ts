@@ -27,6 +27,8 @@ export type ParsedCommand =
   | { type: "backlog"; reason: string }
   /** 改派: `target` names a segment id and/or a person (id or name), e.g. "SD-2" or "SD-2 黄卫东". */
   | { type: "reassign"; target: string }
+  /** 不是同一个问题: a reporter splits their report off the case it was linked to as a duplicate. */
+  | { type: "not_duplicate" }
   | { type: "brief" }
   | { type: "ranking" }
   | { type: "report" };
@@ -62,6 +64,10 @@ const clean = (s: string) => s.replace(PUNCT, " ").trim();
 // Order matters: longer, more specific phrases first (不同意延期 before 同意延期, 核查不通过 before 核查通过).
 const PATTERNS: readonly Pattern[] = [
   { re: /^(帮助|help|菜单|使用说明|怎么用|命令|\?|？)$/i, make: () => ({ type: "help" }) },
+  {
+    re: /^(不是同一个问题|不是同一问题|不是同一个|不是一个问题|不是重复|不是同一处)/,
+    make: () => ({ type: "not_duplicate" }),
+  },
   { re: /^(我的任务|我的待办|待办事项|待办|我的案件|任务列表)/, make: () => ({ type: "my_tasks" }) },
   { re: /^(今日简报|今天简报|今日情况|简报|日报)$/, make: () => ({ type: "brief" }) },
   { re: /^(考核排名|本周排名|排名|排行榜|排行)$/, make: () => ({ type: "ranking" }) },

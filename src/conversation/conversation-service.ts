@@ -9,6 +9,7 @@ import type { Person } from "../core/types.ts";
 import { applyCommand, handleCaseCommand } from "./case-commands.ts";
 import { type ParsedMessage, parseCommand } from "./command-parser.ts";
 import type { ConversationStore } from "./conversation-store.ts";
+import { handleNotDuplicate } from "./duplicate-split.ts";
 import { handleMyTasks, handleQuery } from "./query-flow.ts";
 import { buildReportReply, handleReportCommand, type ReportReply } from "./report-commands.ts";
 import { handleReport } from "./report-flow.ts";
@@ -23,10 +24,23 @@ export function isAddressed(msg: { mentionsBot: boolean; replyTo?: string | null
   return msg.mentionsBot || Boolean(msg.replyTo);
 }
 
+/** What anyone may do, a sender whose identity is not confirmed too. */
+const UNPRIVILEGED: ReadonlySet<string> = new Set([
+  "help",
+  "my_tasks",
+  "query",
+  "brief",
+  "ranking",
+  "report",
+]);
+
 export class ConversationService {
   constructor(private readonly deps: ConversationDeps) {}
 
-  /** Who the sender is in the roster: platform id first, then an unambiguous name. */
+  /**
+   * Who the sender is in the roster: a platform id the roster lists, the simulator's or console's own
+   * id, or a binding console staff confirmed. Never a name alone: anyone can set a group nickname.
+   */
   identify(msg: StoredInbound): Person | null {
     const roster = this.deps.roster();
     const s = msg.sender;
@@ -43,9 +57,21 @@ export class ConversationService {
       if (p) return p;
     }
     // The web console signs its users in and names them by roster id ("console:<personId>"); no
-    // chat channel makes keys with this prefix. Never fall back to the name for these.
+    // chat channel makes keys with this prefix.
     if (s.key.startsWith("console:")) return roster.people.get(s.key.slice("console:".length)) ?? null;
-    return s.name ? (roster.personByName(s.name) ?? null) : null;
+    return roster.personByBinding(s.key) ?? null;
+  }
+
+  /**
+   * The roster person a chat sender without a known id claims to be by name (a WeChat group
+   * nickname): someone with no id on that platform in the roster. It only asks console staff to
+   * confirm the binding; until then the sender is a plain reporter.
+   */
+  nameCandidate(msg: StoredInbound): Person | null {
+    const s = msg.sender;
+    if (!s.wechatId || !s.name) return null;
+    const p = this.deps.roster().personByName(s.name);
+    return p && !p.wechatId ? p : null;
   }
 
   /**
@@ -55,6 +81,7 @@ export class ConversationService {
   async handle(msg: StoredInbound, runInTransaction: OutcomeTransaction): Promise<Outcome> {
     const { config } = this.deps;
     const person = this.identify(msg);
+    const candidate = person ? null : this.nameCandidate(msg);
     const text = msg.text ?? "";
     const parsed = parseCommand(text.length > config.maxTextLength ? "" : text, config.botNames);
     const addressed = isAddressed(msg);
@@ -74,6 +101,19 @@ export class ConversationService {
         : null;
     return runInTransaction(async (store) => {
       const turn = new Turn(msg, person, store, this.deps);
+      if (candidate && addressed) {
+        await store.requestBinding({
+          senderKey: msg.sender.key,
+          personId: candidate.id,
+          senderName: msg.sender.name,
+          chatId: msg.chatId,
+          at: turn.now,
+        });
+        if (!UNPRIVILEGED.has(parsed.command.type)) {
+          await turn.reply(T.identityUnconfirmed(candidate.name), { kind: "refusal" });
+          return { status: "processed", note: `identity of ${msg.sender.key} not confirmed` };
+        }
+      }
       return this.route(turn, parsed, extraction, addressed, report);
     });
   }
@@ -124,6 +164,8 @@ export class ConversationService {
         return handleMyTasks(turn);
       case "query":
         return handleQuery(turn, cmd.caseNumber);
+      case "not_duplicate":
+        return handleNotDuplicate(turn, parsed);
       case "brief":
       case "ranking":
         return handleReportCommand(turn, cmd.type, report);

@@ -46,7 +46,7 @@ export interface CaseRecord {
 /** The few fields of a case that duplicate detection reads. */
 export type CaseBrief = Pick<
   CaseRecord,
-  "id" | "number" | "state" | "categoryCode" | "segmentId" | "createdAt"
+  "id" | "number" | "state" | "categoryCode" | "segmentId" | "locationText" | "createdAt"
 >;
 
 export type NewCase = Omit<CaseRecord, "id" | "number"> & { prefix: string; day: string };
@@ -101,6 +101,19 @@ export interface ConversationStore {
   /** The latest event of `type` by `actorKey` since `since`, with its case. */
   lastEventBy(actorKey: string, type: string, since: Date): Promise<{ caseId: number; at: Date } | null>;
   caseById(id: number): Promise<CaseRecord | null>;
+  /** The latest report by `actorKey` linked to case `caseId` as a duplicate and not split off yet. */
+  linkedReportBy(
+    caseId: number,
+    actorKey: string,
+  ): Promise<{ eventId: number; data: Record<string, unknown> } | null>;
+  /** Records that a sender claims a roster person by name, for console staff to confirm (once per sender). */
+  requestBinding(request: {
+    senderKey: string;
+    personId: string;
+    senderName: string;
+    chatId: string;
+    at: Date;
+  }): Promise<void>;
   /** Adds an outbound message to the outbox (ignored if the key exists). */
   enqueue(
     message: OutboundMessage,

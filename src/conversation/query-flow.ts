@@ -3,6 +3,7 @@
 import { lightOf } from "../core/deadline-stages.ts";
 import { LIGHT_LABELS } from "../core/light.ts";
 import { statusLines } from "./case-view.ts";
+import { outOfScope } from "./channel-scope.ts";
 import type { CaseRecord } from "./conversation-store.ts";
 import { T } from "./texts.ts";
 import type { Outcome, Turn } from "./turn.ts";
@@ -20,12 +21,18 @@ export async function handleQuery(turn: Turn, caseNumber: string | null): Promis
     );
     return { status: "processed", note: "query without case" };
   }
+  if (outOfScope(turn.msg, c)) {
+    await turn.reply(T.otherChannelCase(c.number), { kind: "refusal" });
+    return { status: "processed", note: `query refused: other channel's case ${c.number}` };
+  }
   await turn.reply(statusLines(turn, c), { caseId: c.id, caseNumber: c.number, kind: "query" });
   return { status: "processed", note: `query ${c.number}` };
 }
 
 export async function handleMyTasks(turn: Turn): Promise<Outcome> {
-  const mine = turn.person ? await turn.store.openCasesHandledBy(turn.person.id) : [];
+  const mine = (turn.person ? await turn.store.openCasesHandledBy(turn.person.id) : []).filter(
+    (c) => !outOfScope(turn.msg, c),
+  );
   const cases =
     mine.length > 0 ? mine : await turn.store.openCasesReportedBy(turn.msg.sender.key, turn.msg.chatId);
   if (cases.length === 0) {

@@ -9,7 +9,8 @@ import {
 } from "../core/location.ts";
 import type { ExtractionResult } from "../core/ports.ts";
 import type { RosterIndex } from "../core/roster-index.ts";
-import { categoryFamily, findDuplicate, routeCase } from "../core/routing.ts";
+import { findDuplicate, routeCase } from "../core/routing.ts";
+import { samePlace } from "../core/same-place.ts";
 import { categoryLine, deadlineLine, HANDLER_ACTIONS, placeLine } from "./case-view.ts";
 import type { CaseRecord } from "./conversation-store.ts";
 import { T } from "./texts.ts";
@@ -68,35 +69,43 @@ async function completePending(
   return { status: "processed", note: ok ? `completed ${c.number}` : `still pending ${c.number}` };
 }
 
-/** Creates a case (pending when place or category is missing) or links it to an open duplicate. */
-async function openCase(
+/**
+ * Creates a case (pending when place or category is missing) or links it to an open duplicate
+ * (unless `linkDuplicates` is false: a report split off a case it was wrongly linked to).
+ */
+export async function openCase(
   turn: Turn,
   ex: ExtractionResult,
   said: SaidLocation,
   photos: string[],
+  linkDuplicates = true,
 ): Promise<void> {
   const { msg, store, deps } = turn;
   const code = ex.problems[0]?.categoryCode ?? null;
   const item = code ? deps.taxonomy.get(code) : undefined;
   const resolved = resolveLocation(turn.roster, said);
-  if (item && resolved.ok) {
+  if (item && resolved.ok && linkDuplicates) {
     const open = await store.openCasesOnSegment(resolved.segment.id);
-    const family = categoryFamily(item);
-    const dupBrief = findDuplicate(
-      open.map((c) => ({
-        ...c,
-        family: c.categoryCode
-          ? categoryFamily(deps.taxonomy.get(c.categoryCode) ?? { code: c.categoryCode, department: "" })
-          : "",
-      })),
-      family,
-      resolved.segment.id,
+    const dupBrief = findDuplicate(open, item.code, resolved.segment.id, (c) =>
+      samePlace(turn.roster, readSaidLocation(c.locationText), said),
     );
     const dup = dupBrief ? await store.caseById(dupBrief.id) : null;
     if (dup) {
+      // Everything needed to open the report as its own case if the reporter says it is not the same.
       await turn.event(dup, "duplicate_report", {
         role: "reporter",
-        data: { text: msg.text.slice(0, 500), reporter: msg.sender.name },
+        data: {
+          text: msg.text.slice(0, 2000),
+          reporter: msg.sender.name,
+          messageId: msg.messageId,
+          categoryCode: item.code,
+          summary: ex.problems[0]?.summary ?? "",
+          location: said,
+          urgent: ex.urgent,
+          extractor: ex.extractor,
+          reason: ex.reason,
+          photos,
+        },
       });
       if (photos.length) await store.attachMedia(dup.id, photos, "before", turn.now);
       await turn.reply(T.duplicate(dup.number, dup.state), {

@@ -23,6 +23,12 @@ export function formatTime(d: Date, timeZone: string): string {
 }
 
 export const T = {
+  nothingToSplit:
+    "没有找到您被合并到该案件的上报。请回复机器人告诉您“已有案件”的那条消息，或写明案件编号，如：不是同一个问题 ZM20261126-001",
+  identityUnconfirmed: (name: string) =>
+    `您的群昵称与名册中的${name}相同，但这个微信号还没有登记在名册里：请精细办在后台“名册”页确认您的身份（或在名册中填写您的微信号）。确认前您可以上报和查询，不能处理案件。`,
+  otherChannelCase: (num: string) =>
+    `${num} 是飞书或微信群里的案件：网页模拟群聊只能查看和处理模拟群聊里的案件。`,
   help: [
     "路长通可以帮您上报和跟踪城市管理问题。指令（先 @路长通）：",
     "· 上报：直接描述位置和问题，可附照片，如“商都大道民康路口垃圾桶满了”",

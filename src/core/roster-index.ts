@@ -44,6 +44,8 @@ export interface RosterData {
   segments: RosterSegment[];
   landmarks: RosterLandmark[];
   departments: RosterDepartment[];
+  /** Chat senders console staff confirmed as a roster person (a WeChat contact known by name only). */
+  bindings?: { senderKey: string; personId: string }[];
 }
 
 /** Lookups over one roster snapshot. Immutable: a re-import builds a new index. */
@@ -57,6 +59,7 @@ export class RosterIndex {
   private readonly byWechat = new Map<string, Person>();
   private readonly byDingtalk = new Map<string, Person>();
   private readonly byName = new Map<string, Person[]>();
+  private readonly byBinding = new Map<string, string>();
   private readonly segmentsByRoad = new Map<string, RosterSegment[]>();
   private readonly departmentByCode = new Map<string, RosterDepartment>();
 
@@ -70,6 +73,7 @@ export class RosterIndex {
       same.push(p);
       this.byName.set(p.name, same);
     }
+    for (const b of data.bindings ?? []) this.byBinding.set(b.senderKey, b.personId);
     for (const r of data.roads) this.roads.set(r.name, r);
     for (const s of data.segments) {
       this.segments.set(s.id, s);
@@ -96,7 +100,16 @@ export class RosterIndex {
     return this.byDingtalk.get(userId);
   }
 
-  /** Name is a fallback key (WeChat ids change between logins); only an unambiguous name matches. */
+  /** The person console staff confirmed this sender to be, if any. */
+  personByBinding(senderKey: string): Person | undefined {
+    const id = this.byBinding.get(senderKey);
+    return id === undefined ? undefined : this.people.get(id);
+  }
+
+  /**
+   * An unambiguous name. Never an identity by itself (anyone can set a group nickname): only a
+   * candidate for console staff to confirm (SenderBinding).
+   */
   personByName(name: string): Person | undefined {
     const list = this.byName.get(name);
     return list?.length === 1 ? list[0] : undefined;

@@ -23,21 +23,18 @@ export function routeCase(roster: RosterIndex, item: TaxonomyItem, segment: Rost
 }
 
 /**
- * Category family for duplicate linking: same taxonomy class (first two digits) and same
- * responsible department. 06042 垃圾站满溢 and 06010 暴露垃圾 are one family (环卫);
- * 06013 道路破损 (市政) is another.
+ * The earliest open case a new report duplicates: the same item code (a street light is not a
+ * manhole cover, even for the same department) on the same segment, at the same place (`near`).
  */
-export function categoryFamily(item: Pick<TaxonomyItem, "code" | "department">): string {
-  return `${item.code.slice(0, 2)}:${item.department}`;
-}
-
-/** The earliest open case of the same family on the same segment, if any. */
-export function findDuplicate<C extends { family: string; segmentId: string | null; createdAt: Date }>(
+export function findDuplicate<
+  C extends { categoryCode: string | null; segmentId: string | null; createdAt: Date },
+>(
   openCasesOnSegment: readonly C[],
-  family: string,
+  itemCode: string,
   segmentId: string,
+  near: (c: C) => boolean,
 ): C | undefined {
   return openCasesOnSegment
-    .filter((c) => c.family === family && c.segmentId === segmentId)
+    .filter((c) => c.categoryCode === itemCode && c.segmentId === segmentId && near(c))
     .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())[0];
 }

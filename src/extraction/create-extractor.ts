@@ -53,5 +53,8 @@ export async function createExtractor(options: CreateExtractorOptions): Promise<
       placeHints: (text) => placeHints(roster, rules.placeMentions(text)),
     });
   }
-  return new ExtractionPolicy({ roster, rules, llm: llmExtractor, ...(log ? { log } : {}) });
+  const secrets = llm
+    ? [llm.text, llm.vision].flatMap((e) => (e ? [e.readApiKey()] : [])).filter((k) => k !== "")
+    : [];
+  return new ExtractionPolicy({ roster, rules, llm: llmExtractor, secrets, ...(log ? { log } : {}) });
 }

@@ -13,6 +13,7 @@ import { placeFields, questionFor } from "./extraction-questions.ts";
 import { LlmExtractionError, type LlmExtractor } from "./llm-extractor.ts";
 import { photoPosition } from "./photo-gps.ts";
 import type { RulesExtractor } from "./rules-extractor.ts";
+import { scrubSecrets } from "./scrub-secrets.ts";
 
 /** The logging the policy needs (pino fits). */
 export interface PolicyLog {
@@ -26,6 +27,8 @@ export interface ExtractionPolicyOptions {
   rules: RulesExtractor;
   llm?: LlmExtractor | null;
   log?: PolicyLog;
+  /** Secrets to hide in error text (the LLM API key). */
+  secrets?: readonly string[];
 }
 
 const FAILURE_LABELS: Record<LlmExtractionError["code"], string> = {
@@ -54,11 +57,12 @@ export class ExtractionPolicy implements Extractor {
         result = await llm.extract(input);
       } catch (e) {
         const r = rules.extractSync(input.text, input.imageCount);
+        // A provider's error body may echo the API key: only a code and a scrubbed message are kept,
+        // in the log and on the case; never the error object with its cause and headers.
+        const message = scrubSecrets(e instanceof Error ? e.message : String(e), this.options.secrets ?? []);
         const why =
-          e instanceof LlmExtractionError
-            ? `${FAILURE_LABELS[e.code]}：${e.message}`
-            : `出错：${(e as Error).message}`;
-        this.logFailure(e);
+          e instanceof LlmExtractionError ? `${FAILURE_LABELS[e.code]}：${message}` : `出错：${message}`;
+        this.logFailure(e, message);
         const usage = e instanceof LlmExtractionError ? e.usage : null;
         result = {
           ...r,
@@ -81,17 +85,18 @@ export class ExtractionPolicy implements Extractor {
    * Setup problems and outages are logged once by the breaker; a message the LLM got wrong is
    * noted per message; anything unexpected is a warning.
    */
-  private logFailure(e: unknown): void {
+  /** Logs a failure by its code and scrubbed message, never the error object (its cause may hold the key). */
+  private logFailure(e: unknown, message: string): void {
     const { log } = this.options;
     if (!(e instanceof LlmExtractionError)) {
-      log?.warn({ err: e }, "LLM 提取出错，本条改用规则");
+      log?.warn({ code: "unexpected", message }, "LLM 提取出错，本条改用规则");
       return;
     }
     if (e.kind === "message" && e.code !== "paused" && e.code !== "busy")
       (log?.info ?? log?.warn)?.call(
         log,
         { code: e.code },
-        `LLM 未给出可用结果（${e.message.slice(0, 120)}），本条改用规则`,
+        `LLM 未给出可用结果（${message.slice(0, 120)}），本条改用规则`,
       );
     else log?.debug?.({ code: e.code, kind: e.kind }, "LLM unavailable for this message; rules used");
   }

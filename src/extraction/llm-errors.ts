@@ -51,11 +51,4 @@ export class LlmExtractionError extends Error {
   }
 }
 
-/** Blanks out API keys and bearer tokens in text shown to operators. */
-export function scrubSecrets(text: string, secrets: readonly string[] = []): string {
-  let t = text;
-  for (const s of secrets) if (s && s.length >= 4) t = t.split(s).join("***");
-  return t
-    .replace(/Bearer\s+[A-Za-z0-9._~+/=-]{6,}/gi, "Bearer ***")
-    .replace(/\bsk-[A-Za-z0-9_-]{6,}/g, "sk-***");
-}
+export { scrubSecrets } from "./scrub-secrets.ts";

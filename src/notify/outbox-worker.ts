@@ -23,6 +23,11 @@ export interface OutboxWorkerOptions {
   maxAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * This database's random id (db-health.ts): prefixed to every key a channel sees, so a fresh or
+   * restored database, whose rows restart at 1, never sends a key the platform already has.
+   */
+  keyPrefix?: string;
   /** Injected for tests of the backoff; defaults to Math.random. */
   random?: () => number;
   /**
@@ -68,13 +73,19 @@ export class OutboxWorker {
   private stopping = false;
   /** Remote chats being sent to, by chat id; each resolves to how many it sent. */
   private readonly lanes = new Map<string, Promise<number>>();
-  private readonly opts: Required<Omit<OutboxWorkerOptions, "random" | "transaction">> & {
+  private readonly opts: Required<Omit<OutboxWorkerOptions, "random" | "transaction" | "keyPrefix">> & {
     random: () => number;
+    keyPrefix?: string;
     transaction?: OutboxWorkerOptions["transaction"];
   };
 
   constructor(options: OutboxWorkerOptions) {
     this.opts = { ...DEFAULTS, random: Math.random, ...options };
+  }
+
+  /** The key a channel gets for an outbox row's own key. */
+  platformKey(key: string): string {
+    return this.opts.keyPrefix ? `${this.opts.keyPrefix}:${key}` : key;
   }
 
   /** Polls every `intervalMs` (retries come due over time); `poke()` sends new rows at once. */
@@ -262,7 +273,7 @@ export class OutboxWorker {
       }
       try {
         const message = JSON.parse(row.payload) as OutboundMessage;
-        const result = await channel.send(message, { idempotencyKey: row.idempotencyKey });
+        const result = await channel.send(message, { idempotencyKey: this.platformKey(row.idempotencyKey) });
         sql.run(
           "UPDATE \"OutboxMessage\" SET status = 'sent', sentAt = ?, attempts = attempts + 1, platformMessageId = ?, lastError = '' WHERE id = ?",
           toDbDate(clock.now()),

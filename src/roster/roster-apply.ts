@@ -5,9 +5,10 @@
  * reported). The Case table is only read, never written.
  */
 
-import type { Person } from "../core/types.ts";
+import type { Person, PersonRole } from "../core/types.ts";
 import type { Prisma, PrismaClient } from "../store/generated/client.ts";
-import type { Roster } from "./roster-schema.ts";
+import { mergedRoles, RosterLockoutError } from "./roster-coverage.ts";
+import { ROLE_ORDER, type Roster } from "./roster-schema.ts";
 
 export type RosterEntityKind =
   | "person"
@@ -44,6 +45,8 @@ export interface RosterApplyResult {
   counts: Record<RosterEntityKind, RosterChangeCount>;
   /** What was kept although the roster dropped it, and why (Chinese). */
   kept: { kind: RosterEntityKind; key: string; reason: string }[];
+  /** People who lose every role (the file covers them and no longer lists them). */
+  removedPeople: { id: string; name: string; roles: string[] }[];
   /** Roster person id → the existing person id it was matched to (same Lark/WeChat id or phone). */
   renamedPeople: Record<string, string>;
   /** One Chinese line. */
@@ -53,6 +56,16 @@ export interface RosterApplyResult {
 type Tx = Prisma.TransactionClient;
 
 const json = (v: unknown) => JSON.stringify(v);
+
+const rolesOf = (stored: string): PersonRole[] => {
+  try {
+    const v = JSON.parse(stored) as unknown;
+    return Array.isArray(v) ? (v as PersonRole[]) : [];
+  } catch {
+    return [];
+  }
+};
+const ordered = (roles: Set<PersonRole>) => ROLE_ORDER.filter((r) => roles.has(r));
 
 class DryRun extends Error {
   constructor(readonly result: RosterApplyResult) {
@@ -73,6 +86,11 @@ export async function applyRoster(
     return await prisma.$transaction(
       async (tx) => {
         const result = await applyInTransaction(tx, roster);
+        // Somebody must still be able to sign in to the console and act as 精细办.
+        const staff = await tx.person.count({
+          where: { OR: [{ roles: { contains: '"inspector"' } }, { roles: { contains: '"admin"' } }] },
+        });
+        if (staff === 0) throw new RosterLockoutError();
         if (options.dryRun) throw new DryRun(result);
         return result;
       },
@@ -122,7 +140,10 @@ async function applyInTransaction(tx: Tx, roster: Roster): Promise<RosterApplyRe
       Object.assign(p, data);
     }
   }
+  const rolesChanged: string[] = [];
   for (const p of target) {
+    const existing = dbPersonById.get(p.id);
+    const before = existing ? rolesOf(existing.roles) : [];
     const data = {
       name: p.name,
       title: p.title,
@@ -130,9 +151,9 @@ async function applyInTransaction(tx: Tx, roster: Roster): Promise<RosterApplyRe
       larkOpenId: p.larkOpenId,
       wechatId: p.wechatId,
       dingtalkId: p.dingtalkId ?? null,
-      roles: json(p.roles),
+      roles: json(ordered(mergedRoles(roster, p.roles, before))),
     };
-    const existing = dbPersonById.get(p.id);
+    if (existing && existing.roles !== data.roles) rolesChanged.push(p.id);
     if (!existing) {
       await tx.person.create({ data: { id: p.id, ...data } });
       counts.person.created++;
@@ -143,12 +164,22 @@ async function applyInTransaction(tx: Tx, roster: Roster): Promise<RosterApplyRe
       counts.person.unchanged++;
     }
   }
-  // People who left the roster keep their row (cases name them) but lose their roles.
+  // People who left the roster keep their row (cases name them) but lose the roles the file covers.
+  const removedPeople: RosterApplyResult["removedPeople"] = [];
   for (const p of dbPeople) {
     if (targetById.has(p.id) || p.roles === "[]") continue;
-    await tx.person.update({ where: { id: p.id }, data: { roles: "[]" } });
-    counts.person.removed++;
+    const roles = json(ordered(mergedRoles(roster, [], rolesOf(p.roles))));
+    if (roles === p.roles) continue;
+    await tx.person.update({ where: { id: p.id }, data: { roles } });
+    rolesChanged.push(p.id);
+    if (roles === "[]") {
+      counts.person.removed++;
+      removedPeople.push({ id: p.id, name: p.name, roles: rolesOf(p.roles) });
+    } else counts.person.updated++;
   }
+  // A session must not outlive the roles it was signed in with (console-auth checks on each request too).
+  if (rolesChanged.length > 0)
+    await tx.consoleSession.deleteMany({ where: { personId: { in: rolesChanged } } });
 
   // ---- Departments --------------------------------------------------------------------------
   const dbDepartmentByCode = new Map(dbDepartments.map((d) => [d.code, d]));
@@ -170,7 +201,10 @@ async function applyInTransaction(tx: Tx, roster: Roster): Promise<RosterApplyRe
     }
   }
   const rosterDepartments = new Set(roster.departments.map((d) => d.code));
-  const goneDepartments = dbDepartments.filter((d) => !rosterDepartments.has(d.code)).map((d) => d.code);
+  // A file without a departments sheet says nothing about departments: none is removed.
+  const goneDepartments = roster.covers.departments
+    ? dbDepartments.filter((d) => !rosterDepartments.has(d.code)).map((d) => d.code)
+    : [];
   if (goneDepartments.length > 0) {
     // A department is referred to as the handler of a case or as one summoned by a whistle.
     const cases = await tx.case.findMany({
@@ -379,8 +413,9 @@ async function applyInTransaction(tx: Tx, roster: Roster): Promise<RosterApplyRe
   return {
     counts,
     kept,
+    removedPeople,
     renamedPeople: Object.fromEntries(renamed),
-    summary: summarize(counts, kept),
+    summary: summarize(counts, kept, removedPeople),
   };
 }
 
@@ -431,6 +466,7 @@ function differs(existing: object, data: Record<string, unknown>): boolean {
 function summarize(
   counts: Record<RosterEntityKind, RosterChangeCount>,
   kept: RosterApplyResult["kept"],
+  removed: RosterApplyResult["removedPeople"],
 ): string {
   const changed = KINDS.filter((k) => {
     const c = counts[k];
@@ -452,6 +488,10 @@ function summarize(
     });
     const same = KINDS.reduce((n, k) => n + counts[k].unchanged, 0);
     text = `名册已导入：${parts.join("；")}${same > 0 ? `；其余 ${same} 项未变` : ""}`;
+  }
+  if (removed.length > 0) {
+    const names = removed.slice(0, 20).map((p) => p.name);
+    text += `；移出的人员：${names.join("、")}${removed.length > names.length ? ` 等 ${removed.length} 人` : ""}`;
   }
   if (kept.length > 0) {
     const segs = kept.filter((k) => k.kind === "segment").map((k) => k.key);

@@ -7,8 +7,10 @@
  * references by id. Spreadsheets (roster-spreadsheet.ts) are first turned into the same
  * `RosterFile` shape, so both go through the same checks (roster-validate.ts) and normalization.
  */
+
 import { z } from "zod";
 import type { Person, PersonRole } from "../core/types.ts";
+import { coverageOf, type RosterCoverage } from "./roster-coverage.ts";
 
 export const ROSTER_FORMAT = "luzhang-roster/v1";
 
@@ -289,6 +291,8 @@ export interface Roster {
   landmarks: RosterLandmark[];
   inspectorIds: string[];
   adminIds: string[];
+  /** Which sections the file had: roles of a section it lacks are left as they are. */
+  covers: RosterCoverage;
 }
 
 export const ROLE_ORDER: readonly PersonRole[] = [
@@ -593,6 +597,7 @@ export function buildRoster(file: RosterFile): Roster {
     })),
     inspectorIds: uniq((file.inspectors ?? []).map((_, i) => idAt(["inspectors", i])).filter(isString)),
     adminIds: uniq((file.admins ?? []).map((_, i) => idAt(["admins", i])).filter(isString)),
+    covers: coverageOf(file),
   };
 }
 

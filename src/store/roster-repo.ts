@@ -13,15 +13,20 @@ const list = (s: string): string[] => {
 };
 
 export async function loadRosterIndex(prisma: PrismaClient): Promise<RosterIndex> {
-  const [people, roads, crossings, segments, landmarks, departments] = await Promise.all([
+  const [people, roads, crossings, segments, landmarks, departments, bindings] = await Promise.all([
     prisma.person.findMany({ orderBy: { id: "asc" } }),
     prisma.road.findMany({ orderBy: { name: "asc" } }),
     prisma.crossing.findMany({ orderBy: [{ roadName: "asc" }, { seq: "asc" }] }),
     prisma.segment.findMany({ orderBy: { id: "asc" } }),
     prisma.landmark.findMany({ orderBy: { name: "asc" } }),
     prisma.department.findMany({ orderBy: { code: "asc" } }),
+    prisma.senderBinding.findMany({
+      where: { status: "confirmed" },
+      select: { senderKey: true, personId: true },
+    }),
   ]);
   return new RosterIndex({
+    bindings,
     people: people.map((p) => ({
       id: p.id,
       name: p.name,

@@ -192,8 +192,15 @@ export class SqliteConversationStore implements ConversationStore {
 
   async openCasesOnSegment(segmentId: string): Promise<CaseBrief[]> {
     return this.sql
-      .all<{ id: number; number: string; state: string; categoryCode: string | null; createdAt: string }>(
-        `SELECT id, number, state, categoryCode, createdAt FROM "Case" WHERE segmentId = ? AND state IN (${OPEN_LIST}) ORDER BY id`,
+      .all<{
+        id: number;
+        number: string;
+        state: string;
+        categoryCode: string | null;
+        locationText: string;
+        createdAt: string;
+      }>(
+        `SELECT id, number, state, categoryCode, locationText, createdAt FROM "Case" WHERE segmentId = ? AND state IN (${OPEN_LIST}) ORDER BY id`,
         segmentId,
       )
       .map((r) => ({ ...r, state: r.state as CaseState, segmentId, createdAt: fromDbDate(r.createdAt) }));
@@ -287,5 +294,34 @@ export class SqliteConversationStore implements ConversationStore {
       toDbDate(new Date(0)),
       toDbDate(this.now),
     );
+  }
+
+  async requestBinding(r: {
+    senderKey: string;
+    personId: string;
+    senderName: string;
+    chatId: string;
+    at: Date;
+  }) {
+    this.sql.run(
+      'INSERT OR IGNORE INTO "SenderBinding" (senderKey, personId, senderName, chatId, firstSeenAt) VALUES (?,?,?,?,?)',
+      r.senderKey,
+      r.personId,
+      r.senderName.slice(0, 100),
+      r.chatId,
+      toDbDate(r.at),
+    );
+  }
+
+  async linkedReportBy(caseId: number, actorKey: string) {
+    const row = this.sql.get<{ id: number; data: string }>(
+      `SELECT id, data FROM "CaseEvent" WHERE caseId = ? AND actorKey = ? AND type = 'duplicate_report'
+         AND id NOT IN (SELECT CAST(json_extract(data, '$.reportEventId') AS INTEGER) FROM "CaseEvent" WHERE caseId = ? AND type = 'duplicate_split')
+       ORDER BY id DESC LIMIT 1`,
+      caseId,
+      actorKey,
+      caseId,
+    );
+    return row ? { eventId: row.id, data: JSON.parse(row.data) as Record<string, unknown> } : null;
   }
 }

@@ -130,9 +130,11 @@ export async function startScheduleApp(o: HarnessOptions): Promise<ScheduleHarne
         where: { direction: "out" },
         orderBy: { id: "asc" },
       });
+      // The channel sees the outbox key behind the database's random id (issue 13 §11): the outbox's own key.
+      const dbId = (await a.prisma.setting.findUnique({ where: { key: "database.id" } }))?.value ?? "";
       return rows.map((r) => ({
         ...(JSON.parse(r.payload) as OutboundMessage),
-        key: r.key,
+        key: r.key.startsWith(`${dbId}:`) ? r.key.slice(dbId.length + 1) : r.key,
         at: r.at.toISOString(),
       }));
     },

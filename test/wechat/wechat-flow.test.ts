@@ -151,6 +151,9 @@ describe("reports and commands in a WeChat group", () => {
 
   it("matches a sender by group nickname and records it", async () => {
     h = await startWechatHarness();
+    // Names only match people the roster gives no WeChat id (issue 13 §4).
+    await h.app.prisma.person.update({ where: { id: personId("赵伟") }, data: { wechatId: null } });
+    await h.app.reloadRoster();
     const { id } = await h.say(h.people.byAlias, "@路长通 我的任务", { mention: [h.bot] });
     expect(await matchOf(id)).toEqual({ by: "roomAlias", personId: personId("赵伟") });
     const row = await h.app.prisma.inboxMessage.findFirstOrThrow({ where: { platformMessageId: id } });

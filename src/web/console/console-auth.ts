@@ -14,16 +14,13 @@ import type { ConsoleDeps } from "./console-context.ts";
 import type { ConsoleSecrets } from "./console-secrets.ts";
 import type { ConsoleSessions } from "./console-sessions.ts";
 import { C } from "./console-texts.ts";
+import { LoginGuard } from "./login-guard.ts";
 
 export const SESSION_COOKIE = "luzhang_session";
 export const CSRF_COOKIE = "luzhang_csrf";
 /** Header the pages send the CSRF token in (never a query parameter: those end up in logs). */
 export const CSRF_HEADER = "x-csrf-token";
 const COOKIE_PATH = "/console";
-
-/** Failed sign-ins per client address before a pause (OWASP: throttle, do not lock accounts forever). */
-const MAX_FAILURES = 10;
-const FAILURE_WINDOW_MS = 15 * 60_000;
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[?::1\]?)$/i;
 
@@ -34,29 +31,18 @@ export function secureCookies(req: FastifyRequest, mode: SecureCookieMode): bool
   return !LOOPBACK.test(req.hostname);
 }
 
+/** Whether the database (not a cached roster) still gives this person inspector or admin rights. */
+export function staffInDatabase(deps: Pick<ConsoleDeps, "sql">, personId: string): boolean {
+  const row = deps.sql.get<{ roles: string }>('SELECT roles FROM "Person" WHERE id = ?', personId);
+  return Boolean(row && (row.roles.includes('"inspector"') || row.roles.includes('"admin"')));
+}
+
 /** People who may sign in: inspectors (督查员) and admins of the roster. */
 export function mayUseConsole(p: Person): boolean {
   return p.roles.includes("inspector") || p.roles.includes("admin");
 }
 
 const loginBody = z.object({ name: z.string().trim().min(1).max(50), password: z.string().min(1).max(200) });
-
-/** Counts failures per address in memory (one process; a restart forgets, which is acceptable). */
-class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
-  blocked(ip: string, now: number): number {
-    const recent = (this.failures.get(ip) ?? []).filter((t) => now - t < FAILURE_WINDOW_MS);
-    this.failures.set(ip, recent);
-    if (recent.length < MAX_FAILURES) return 0;
-    return Math.ceil(((recent[0] ?? now) + FAILURE_WINDOW_MS - now) / 60_000);
-  }
-  fail(ip: string, now: number) {
-    this.failures.set(ip, [...(this.failures.get(ip) ?? []), now]);
-  }
-  clear(ip: string) {
-    this.failures.delete(ip);
-  }
-}
 
 /**
  * Registers CSRF protection, the session hook (every route but sign-in and static assets needs a
@@ -68,7 +54,7 @@ export async function registerAuth(
 ): Promise<void> {
   const { deps, secrets, sessions } = opts;
   const mode = deps.config.console.secureCookie;
-  const throttle = new LoginThrottle();
+  const guard = new LoginGuard();
 
   await app.register(csrf, {
     sessionPlugin: "@fastify/cookie",
@@ -99,7 +85,14 @@ export async function registerAuth(
     const raw = req.cookies[SESSION_COOKIE];
     if (raw) {
       const unsigned = req.unsignCookie(raw);
-      if (unsigned.valid && unsigned.value) req.consoleUser = await sessions.lookup(unsigned.value);
+      if (unsigned.valid && unsigned.value) {
+        const user = await sessions.lookup(unsigned.value);
+        // Rights are read from the database on every request: a revoked inspector's session ends here.
+        if (user && !staffInDatabase(deps, user.personId)) {
+          await sessions.destroyPerson(user.personId);
+          deps.log.info({ personId: user.personId }, "console session ended: no longer inspector or admin");
+        } else req.consoleUser = user;
+      }
     }
     const url = req.url.split("?")[0] ?? "";
     const open =
@@ -128,20 +121,27 @@ export async function registerAuth(
 
   app.post("/api/login", async (req, reply) => {
     const ip = req.ip;
-    const now = Date.now();
-    const wait = throttle.blocked(ip, now);
-    if (wait > 0) return reply.code(429).send({ ok: false, error: C.loginThrottled(wait) });
     const body = loginBody.safeParse(req.body);
     if (!body.success) return reply.code(400).send({ ok: false, error: C.loginFailed });
-    // The password is checked first and always, so a wrong name costs as long as a wrong password.
-    const passwordOk = await secrets.verifyPassword(body.data.password);
-    const roster = deps.roster();
     // Roster names are stored normalized (spaces, full-width spaces): compare the typed name the same way.
     const name = normalizeName(body.data.name);
-    const candidates = [...roster.people.values()].filter((p) => p.name === name && mayUseConsole(p));
+    // Recorded before anything is awaited: a burst of guesses counts in full.
+    const attempt = guard.begin(ip, name);
+    if (!attempt.ok) {
+      deps.log.warn({ ip, reason: attempt.reason }, "console sign-in throttled");
+      const error = attempt.reason === "busy" ? C.loginBusy : C.loginThrottled(attempt.waitMinutes);
+      return reply.code(429).send({ ok: false, error });
+    }
+    // The password is checked first and always, so a wrong name costs as long as a wrong password.
+    const free = await guard.slot();
+    const passwordOk = await secrets.verifyPassword(body.data.password).finally(free);
+    const roster = deps.roster();
+    const candidates = [...roster.people.values()].filter(
+      (p) => p.name === name && mayUseConsole(p) && staffInDatabase(deps, p.id),
+    );
     const person = candidates.length === 1 ? candidates[0] : undefined;
+    attempt.finish(Boolean(passwordOk && person));
     if (!passwordOk || !person) {
-      throttle.fail(ip, now);
       deps.log.warn({ ip, name: name.slice(0, 50) }, "console sign-in refused");
       // Only with the office password right does the answer say what is wrong with the name: whoever
       // holds it is office staff, who need to know how to get in; a guesser learns nothing.
@@ -152,7 +152,6 @@ export async function registerAuth(
           : C.loginNotOnRoster(name);
       return reply.code(401).send({ ok: false, error });
     }
-    throttle.clear(ip);
     const token = await sessions.create(person);
     const secure = secureCookies(req, mode);
     reply.setCookie(SESSION_COOKIE, token, {

@@ -2,6 +2,7 @@
  * Excel exports with Chinese headers: the filtered case list (整改台账), streamed so 100,000 rows do
  * not sit in memory, and the rankings of a period (streets, departments, segments, trend).
  */
+
 import { PassThrough } from "node:stream";
 import type ExcelJS from "exceljs";
 import { STATE_LABELS } from "../../core/case-lifecycle.ts";
@@ -10,6 +11,7 @@ import { loadExcelJs } from "../../lazy-exceljs.ts";
 import { localParts } from "../../schedule/local-time.ts";
 import type { Sql } from "../../store/sql.ts";
 import { type CaseViewContext, describeRow, LIST_COLUMNS, type ListRow, type Where } from "./case-query.ts";
+import { neutralizeRow } from "./cell-safety.ts";
 import { C, CASE_EXPORT_HEADERS } from "./console-texts.ts";
 import type { TrendBucket } from "./rankings-data.ts";
 
@@ -98,28 +100,30 @@ export async function exportCases(
       );
       for (const r of rows) {
         const d = describeRow(r, ctx);
-        ws.addRow({
-          number: r.number,
-          state: STATE_LABELS[r.state] ?? r.state,
-          light: d.lightLabel,
-          category: d.category,
-          categoryCode: r.categoryCode ?? "",
-          summary: r.summary,
-          location: d.location,
-          segment: d.segment ? `${d.place}（${d.segment}）` : "",
-          street: d.street,
-          department: d.department,
-          handler: d.handler,
-          reporter: r.reporterName,
-          createdAt: excelDate(r.createdAt, tz),
-          deadline: excelDate(r.deadline, tz),
-          acknowledgedAt: excelDate(r.acknowledgedAt, tz),
-          fixedAt: excelDate(r.fixedAt, tz),
-          closedAt: excelDate(r.closedAt, tz),
-          reworkCount: r.reworkCount,
-          extensionCount: r.extensionCount,
-          urgent: r.urgent ? C.yes : C.no,
-        }).commit();
+        ws.addRow(
+          neutralizeRow({
+            number: r.number,
+            state: STATE_LABELS[r.state] ?? r.state,
+            light: d.lightLabel,
+            category: d.category,
+            categoryCode: r.categoryCode ?? "",
+            summary: r.summary,
+            location: d.location,
+            segment: d.segment ? `${d.place}（${d.segment}）` : "",
+            street: d.street,
+            department: d.department,
+            handler: d.handler,
+            reporter: r.reporterName,
+            createdAt: excelDate(r.createdAt, tz),
+            deadline: excelDate(r.deadline, tz),
+            acknowledgedAt: excelDate(r.acknowledgedAt, tz),
+            fixedAt: excelDate(r.fixedAt, tz),
+            closedAt: excelDate(r.closedAt, tz),
+            reworkCount: r.reworkCount,
+            extensionCount: r.extensionCount,
+            urgent: r.urgent ? C.yes : C.no,
+          }),
+        ).commit();
       }
       const last = rows.at(-1);
       if (!last || rows.length < EXPORT_CHUNK) break;
@@ -177,15 +181,17 @@ function rankingSheet(wb: ExcelJS.Workbook, title: string, unitLabel: string, re
     cell.style = HEADER_STYLE;
   });
   const add = (u: UnitIndicators) =>
-    ws.addRow({
-      rank: u.rank ?? "",
-      name: u.name,
-      score: u.score ?? "",
-      grade: u.grade ?? "",
-      ...u.counts,
-      ...Object.fromEntries(RATE_KEYS.map((k) => [k, u.rates[k] ?? ""])),
-      averageDisposalHours: u.rates.averageDisposalHours ?? "",
-    });
+    ws.addRow(
+      neutralizeRow({
+        rank: u.rank ?? "",
+        name: u.name,
+        score: u.score ?? "",
+        grade: u.grade ?? "",
+        ...u.counts,
+        ...Object.fromEntries(RATE_KEYS.map((k) => [k, u.rates[k] ?? ""])),
+        averageDisposalHours: u.rates.averageDisposalHours ?? "",
+      }),
+    );
   for (const u of report.units) add(u);
   const total = add(report.total);
   total.font = { bold: true };

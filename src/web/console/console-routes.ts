@@ -11,6 +11,8 @@ import helmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import type { FastifyError, FastifyInstance } from "fastify";
 import { projectPath } from "../../project-root.ts";
+import { STRICT_CSP_DIRECTIVES } from "../exposure.ts";
+import { registerBindingRoutes } from "./binding-routes.ts";
 import { registerCalendarRoutes } from "./calendar-routes.ts";
 import { CaseLightCache } from "./case-lights.ts";
 import { registerCaseRoutes } from "./case-routes.ts";
@@ -45,19 +47,7 @@ const PAGES: Record<string, string> = {
 };
 
 /** Directives of the Content-Security-Policy: only this origin, nothing inline, no frames. */
-export const CSP_DIRECTIVES = {
-  defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
-  scriptSrcAttr: ["'none'"],
-  styleSrc: ["'self'"],
-  imgSrc: ["'self'", "data:", "blob:"],
-  connectSrc: ["'self'"],
-  fontSrc: ["'self'"],
-  objectSrc: ["'none'"],
-  baseUri: ["'self'"],
-  formAction: ["'self'"],
-  frameAncestors: ["'none'"],
-};
+export const CSP_DIRECTIVES = STRICT_CSP_DIRECTIVES;
 
 /**
  * Registers the console on the app's server. Without SIMULATOR the bare `/` leads to the console
@@ -135,6 +125,7 @@ export async function registerConsole(server: FastifyInstance, deps: ConsoleDeps
       registerStatusRoutes(app, ctx);
       await registerRosterRoutes(app, ctx);
       registerCalendarRoutes(app, ctx);
+      registerBindingRoutes(app, ctx);
     },
     { prefix: "/console" },
   );

@@ -85,6 +85,13 @@ export class ConsoleSessions {
     return { sessionId: id, personId: row.personId, name: row.personName };
   }
 
+  /** Ends every session of a person (their roles changed, or they lost the right to sign in). */
+  async destroyPerson(personId: string): Promise<void> {
+    await this.deps.transaction(async () => {
+      this.deps.sql.run('DELETE FROM "ConsoleSession" WHERE personId = ?', personId);
+    });
+  }
+
   /** Ends a session. */
   async destroy(token: string): Promise<void> {
     await this.deps.transaction(async () => {

@@ -12,7 +12,8 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { PersonRole } from "../../core/types.ts";
 import { applyRoster } from "../../roster/roster-apply.ts";
-import { loadRosterFile } from "../../roster/roster-load.ts";
+import { RosterLockoutError } from "../../roster/roster-coverage.ts";
+import { loadRosterFileIsolated } from "../../roster/roster-load-isolated.ts";
 import { normalizeName, normalizePhone, ROLE_ORDER, type RosterProblem } from "../../roster/roster-schema.ts";
 import { formatProblem } from "../../roster/roster-validate.ts";
 import type { Prisma } from "../../store/generated/client.ts";
@@ -140,15 +141,22 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: ConsoleCon
     try {
       const tmp = path.join(dir, `upload-${randomBytes(6).toString("hex")}${ext}`);
       await writeFile(tmp, bytes);
-      const loaded = await loadRosterFile(
+      const loaded = await loadRosterFileIsolated(
         tmp,
         deps.taxonomy.items.map((i) => i.code),
+        deps.config.rosterLimits,
       );
       if (!loaded.ok) {
         return { ok: false, fileName, problems: loaded.problems.map((p) => problemView(p, fileName)) };
       }
       const dryRun = req.query.dryRun === "1" || req.query.dryRun === "true";
-      const result = await applyRoster(deps.prisma, loaded.roster, { dryRun });
+      let result: Awaited<ReturnType<typeof applyRoster>>;
+      try {
+        result = await applyRoster(deps.prisma, loaded.roster, { dryRun });
+      } catch (error) {
+        if (!(error instanceof RosterLockoutError)) throw error;
+        return { ok: false, fileName, problems: [problemView({ message: error.message }, fileName)] };
+      }
       if (!dryRun) await deps.reloadRoster();
       deps.log.info({ fileName, dryRun, summary: result.summary }, "roster uploaded in the console");
       return {
@@ -158,6 +166,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: ConsoleCon
         summary: dryRun ? `${C.rosterChecked}：${result.summary}` : result.summary,
         warnings: loaded.warnings.map((p) => problemView(p, fileName)),
         kept: result.kept,
+        removed: result.removedPeople,
       };
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -188,6 +197,11 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: ConsoleCon
       if (e.roles.includes(r)) roles.add(r);
       else roles.delete(r);
     }
+    const newRoles = JSON.stringify(ROLE_ORDER.filter((r) => roles.has(r)));
+    const rolesChanged = newRoles !== existing.roles;
+    // Nobody grants or drops their own rights: a revoked session cannot restore itself.
+    if (rolesChanged && id === req.consoleUser?.personId)
+      return reply.code(403).send({ ok: false, error: C.ownRoles });
     await deps.prisma.person.update({
       where: { id },
       data: {
@@ -196,9 +210,11 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: ConsoleCon
         phone: normalizePhone(e.phone),
         larkOpenId,
         wechatId,
-        roles: JSON.stringify(ROLE_ORDER.filter((r) => roles.has(r))),
+        roles: newRoles,
       },
     });
+    // Sessions signed in with the old roles end; the person signs in again with the new ones.
+    if (rolesChanged) await deps.prisma.consoleSession.deleteMany({ where: { personId: id } });
     await deps.reloadRoster();
     deps.log.info({ personId: id, by: req.consoleUser?.personId }, "roster person edited in the console");
     return { ok: true, message: C.rosterSaved };
