@@ -3,7 +3,7 @@
  * URL the start migrates PostgreSQL and then refuses, because the hot path is SQLite SQL still. The
  * PostgreSQL Prisma client opened beside the SQLite one reads and writes the migrated tables.
  */
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
@@ -13,10 +13,15 @@ import { PostgresBackendIncompleteError } from "../../src/app/postgres-start.ts"
 import { ConfigError, loadConfig } from "../../src/config.ts";
 import { openPostgresDatabase } from "../../src/store/postgres-db.ts";
 import { migratePostgres } from "../../src/store/postgres-migrate.ts";
+import { POSTGRES_MIGRATIONS_DIR } from "../../src/store/postgres-schema.ts";
 import { postgresServer } from "../helpers/postgres.ts";
 
 const server = await postgresServer();
 const base = { DATA_DIR: "/tmp/luzhang-pg-config-test" };
+
+/** The PostgreSQL migration folders shipped (a start on an empty database applies them all). */
+const migrationCount = () =>
+  readdirSync(POSTGRES_MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).length;
 
 describe("DATABASE_URL in the configuration", () => {
   it("keeps SQLite the default when unset", () => {
@@ -60,7 +65,9 @@ describe.skipIf(!server.available)("starting on PostgreSQL", () => {
     const first = await start().catch((e: unknown) => e);
     expect(first).toBeInstanceOf(PostgresBackendIncompleteError);
     expect((first as Error).message).toMatch(
-      /已在 postgres:\/\/app:\*\*\*@.+ 应用 1 个迁移，但路长通在 PostgreSQL 上尚不能运行/,
+      new RegExp(
+        `已在 postgres://app:\\*\\*\\*@.+ 应用 ${migrationCount()} 个迁移，但路长通在 PostgreSQL 上尚不能运行`,
+      ),
     );
     expect((first as Error).message).toContain("去掉 DATABASE_URL");
     // Refused before the SQLite database was made: nothing runs half on one database, half on another.
